@@ -1,0 +1,33 @@
+import Logging
+
+/// Everything `switchboard serve` can be told, from flags or `SWITCHBOARD_*` variables.
+public struct AppConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// `sqlite:<path>` (default `<data-dir>/switchboard.sqlite`) or `postgres://…`.
+    public var databaseURL: String?
+    /// The base URL providers and browsers reach this hub at (webhook URLs and file links start with it).
+    public var publicURL: String?
+    /// The base used by channels whose `webhook_url_type` is `fqdn`; falls back to `publicURL`.
+    public var fqdnURL: String?
+    public var dataDirectory = "./data"
+    public var apiClientID: String?
+    public var apiClientSecret: String?
+    public var adminPassword: String?
+    /// Base64 of 32 bytes; when nil the key lives in `<data-dir>/master.key`.
+    public var secretKey: String?
+    public var demo = false
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+
+    public var resolvedDatabaseURL: String {
+        databaseURL ?? "sqlite:\(dataDirectory)/switchboard.sqlite"
+    }
+
+    public var resolvedPublicURL: String {
+        var url = publicURL ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+        while url.hasSuffix("/") { url.removeLast() }
+        return url
+    }
+}

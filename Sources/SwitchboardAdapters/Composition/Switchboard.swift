@@ -1,0 +1,88 @@
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+import ServiceLifecycle
+import SwitchboardCore
+
+/// The composition root: the one place that knows every concrete type. `main` and the tests both
+/// build the hub through `Switchboard.start(configuration:)` and `makeApplication()`.
+public struct Switchboard: Sendable {
+    public let configuration: AppConfiguration
+    public let database: Database
+    public let clock: any WallClock
+    public let logger: Logger
+    public let secrets: SecretBox
+    public let metrics: PrometheusCollectorRegistry
+    public let tokens: TokenService
+    public let credentials: CredentialStore
+    /// What first start generated (admin password, API client); print it once.
+    public let generated: CredentialStore.Generated
+
+    /// Opens storage, applies migrations and ensures first-start credentials.
+    public static func start(configuration: AppConfiguration, clock: any WallClock = SystemClock(), logger: Logger? = nil) async throws -> Switchboard {
+        var logger = logger ?? Logger(label: "switchboard")
+        logger.logLevel = configuration.logLevel
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let key = try SecretBox.loadMasterKey(environmentValue: configuration.secretKey, dataDirectory: configuration.dataDirectory)
+        let database = try await Database.open(url: configuration.resolvedDatabaseURL, logger: logger)
+        do {
+            try await MigrationRunner().migrate(database, logger: logger)
+            let credentials = CredentialStore(database: database)
+            let generated = try await credentials.ensure(
+                adminPassword: configuration.adminPassword, clientID: configuration.apiClientID,
+                clientSecret: configuration.apiClientSecret)
+            return Switchboard(
+                configuration: configuration, database: database, clock: clock, logger: logger,
+                secrets: SecretBox(key: key), metrics: PrometheusCollectorRegistry(),
+                tokens: TokenService(database: database, clock: clock), credentials: credentials, generated: generated)
+        } catch {
+            await database.close()
+            throw error
+        }
+    }
+
+    /// Every route of the hub.
+    public func makeRouter() -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: ObservabilityMiddleware(registry: metrics))
+        router.add(middleware: OpenAPIErrorMiddleware())
+        SystemController(database: database, registry: metrics).addRoutes(to: router)
+
+        let openapi = router.group("openapi/v1.0").add(middleware: UserAgentMiddleware())
+        let auth = AuthController(tokens: tokens)
+        auth.addPublicRoutes(to: openapi)
+        let protected = openapi.group().add(middleware: AccessTokenMiddleware(tokens: tokens))
+        auth.addProtectedRoutes(to: protected)
+        DirectoryRoutes(database: database, clock: clock).addRoutes(to: protected)
+        return router
+    }
+
+    /// The HTTP server plus every background service, ready for `runService()`.
+    public func makeApplication(onServerRunning: (@Sendable (Int) async -> Void)? = nil) -> some ApplicationProtocol {
+        var app = Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Switchboard"),
+            onServerRunning: { channel in await onServerRunning?(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+        app.addServices(DatabaseCloser(database: database))
+        return app
+    }
+}
+
+/// Wall-clock time from the system.
+public struct SystemClock: WallClock {
+    public init() {}
+    public func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
+}
+
+/// Closes the database when the service group shuts down (it is listed first, so it stops last).
+struct DatabaseCloser: Service {
+    let database: Database
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await database.close()
+    }
+}

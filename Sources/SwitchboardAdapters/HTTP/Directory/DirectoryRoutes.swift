@@ -1,0 +1,13 @@
+import Hummingbird
+import SwitchboardCore
+
+/// Mounts the directory endpoints: extensions, extension groups, organizations, phonebooks,
+/// company contacts and `system/get_menuoptions`.
+struct DirectoryRoutes {
+    let database: Database
+    let clock: any WallClock
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        CrudController(resource: ExtensionResource(), database: database, clock: clock).addRoutes(to: group)
+    }
+}
