@@ -142,6 +142,7 @@ struct CrudController<Resource: CrudResource> {
         try await database.transaction { db in
             try await requireRow(db, table: resource.table, id: id!)
             try await resource.checkUnreferenced(id: id!, db: db)
+            try await DeleteGuards.check(path: resource.path, id: id!, db: db)
             try await db.raw("DELETE FROM \(unsafeRaw: resource.table) WHERE id = \(bind: id!)").run()
         }
         return .success()
