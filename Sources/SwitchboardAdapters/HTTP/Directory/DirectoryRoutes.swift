@@ -9,5 +9,6 @@ struct DirectoryRoutes {
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         CrudController(resource: ExtensionResource(), database: database, clock: clock).addRoutes(to: group)
+        MenuOptionsController(database: database).addRoutes(to: group)
     }
 }
