@@ -41,7 +41,6 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("api-client-id"), help: "Ensure an OpenAPI client with this id exists (env SWITCHBOARD_API_CLIENT_ID).") var apiClientID: String?
     @Option(name: .customLong("api-client-secret"), help: "Secret of that client (env SWITCHBOARD_API_CLIENT_SECRET).") var apiClientSecret: String?
     @Option(name: .customLong("admin-password"), help: "Admin portal password (env SWITCHBOARD_ADMIN_PASSWORD).") var adminPassword: String?
-    @Flag(help: "Add a sandbox channel and a simulated customer so the whole loop works without a provider account.") var demo = false
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
@@ -54,7 +53,6 @@ struct Serve: AsyncParsableCommand {
         configuration.apiClientID = apiClientID ?? env["SWITCHBOARD_API_CLIENT_ID"]
         configuration.apiClientSecret = apiClientSecret ?? env["SWITCHBOARD_API_CLIENT_SECRET"]
         configuration.adminPassword = adminPassword ?? env["SWITCHBOARD_ADMIN_PASSWORD"]
-        configuration.demo = demo || env["SWITCHBOARD_DEMO"] == "1"
         if (configuration.apiClientID == nil) != (configuration.apiClientSecret == nil) {
             throw ValidationError("--api-client-id and --api-client-secret go together")
         }

@@ -16,7 +16,6 @@ public struct AppConfiguration: Sendable {
     public var adminPassword: String?
     /// Base64 of 32 bytes; when nil the key lives in `<data-dir>/master.key`.
     public var secretKey: String?
-    public var demo = false
     public var logLevel: Logger.Level = .info
 
     public init() {}
