@@ -1,4 +1,5 @@
 import Logging
+import SwitchboardCore
 
 /// Everything `switchboard serve` can be told, from flags or `SWITCHBOARD_*` variables.
 public struct AppConfiguration: Sendable {
@@ -17,6 +18,10 @@ public struct AppConfiguration: Sendable {
     /// Base64 of 32 bytes; when nil the key lives in `<data-dir>/master.key`.
     public var secretKey: String?
     public var logLevel: Logger.Level = .info
+    /// Backoff of outbound sends that failed transiently.
+    public var outboxRetry = RetryPolicy()
+    /// Provider API bases overridden by name (`twilio` → `http://127.0.0.1:9001`), for fakes and staging.
+    public var providerBaseURLs: [String: String] = [:]
 
     public init() {}
 

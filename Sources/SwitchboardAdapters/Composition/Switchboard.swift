@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
@@ -18,6 +19,10 @@ public struct Switchboard: Sendable {
     public let credentials: CredentialStore
     /// What first start generated (admin password, API client); print it once.
     public let generated: CredentialStore.Generated
+    public let providers: ProviderRegistry
+    public let http: HTTPClient
+    /// Sends the outbox at each channel's rate (a background service of the application).
+    public let dispatcher: OutboxDispatcher
 
     /// Opens storage, applies migrations and ensures first-start credentials.
     public static func start(configuration: AppConfiguration, clock: any WallClock = SystemClock(), logger: Logger? = nil) async throws -> Switchboard {
@@ -32,10 +37,18 @@ public struct Switchboard: Sendable {
             let generated = try await credentials.ensure(
                 adminPassword: configuration.adminPassword, clientID: configuration.apiClientID,
                 clientSecret: configuration.apiClientSecret)
+            let secrets = SecretBox(key: key)
+            let providers = ProviderRegistry.standard(configuration: configuration)
+            let http = HTTPClient.shared
+            let channels = ChannelStore(context: ChannelContext(database: database, clock: clock, secrets: secrets, configuration: configuration))
+            let dispatcher = OutboxDispatcher(
+                database: database, channels: channels, providers: providers, http: http, clock: clock,
+                retry: configuration.outboxRetry, logger: logger)
             return Switchboard(
                 configuration: configuration, database: database, clock: clock, logger: logger,
-                secrets: SecretBox(key: key), metrics: PrometheusCollectorRegistry(),
-                tokens: TokenService(database: database, clock: clock), credentials: credentials, generated: generated)
+                secrets: secrets, metrics: PrometheusCollectorRegistry(),
+                tokens: TokenService(database: database, clock: clock), credentials: credentials, generated: generated,
+                providers: providers, http: http, dispatcher: dispatcher)
         } catch {
             await database.close()
             throw error
@@ -48,6 +61,7 @@ public struct Switchboard: Sendable {
         router.add(middleware: ObservabilityMiddleware(registry: metrics))
         router.add(middleware: OpenAPIErrorMiddleware())
         SystemController(database: database, registry: metrics).addRoutes(to: router)
+        WebhookController(channels: channelStore, providers: providers, inbound: inbound).addRoutes(to: router)
 
         let openapi = router.group("openapi/v1.0").add(middleware: UserAgentMiddleware())
         let auth = AuthController(tokens: tokens)
@@ -55,6 +69,7 @@ public struct Switchboard: Sendable {
         let protected = openapi.group().add(middleware: AccessTokenMiddleware(tokens: tokens))
         auth.addProtectedRoutes(to: protected)
         DirectoryRoutes(database: database, clock: clock).addRoutes(to: protected)
+        ChannelRoutes(database: database, clock: clock, secrets: secrets, configuration: configuration).addRoutes(to: protected)
         return router
     }
 
@@ -66,9 +81,17 @@ public struct Switchboard: Sendable {
             onServerRunning: { channel in await onServerRunning?(channel.localAddress?.port ?? 0) },
             logger: logger
         )
-        app.addServices(DatabaseCloser(database: database))
+        app.addServices(DatabaseCloser(database: database), dispatcher, ConnectivityChecker(channels: channelStore, providers: providers, http: http, logger: logger))
         return app
     }
+}
+
+extension Switchboard {
+    var channelStore: ChannelStore {
+        ChannelStore(context: ChannelContext(database: database, clock: clock, secrets: secrets, configuration: configuration))
+    }
+
+    var inbound: InboundService { InboundService(database: database, clock: clock) }
 }
 
 /// Wall-clock time from the system.

@@ -10,7 +10,23 @@ import SwitchboardCore
             let name = try row.decode(column: "caller_id_name", as: String.self)
             return ["text": .string(name.isEmpty ? number : "\(number)-\(name)"), "value": .string(String(try row.decode(column: "id", as: Int64.self)))]
         }
+    case "ext_group":
+        return try await namedOptions(db, table: "extension_groups")
+    case "phonebook":
+        return try await namedOptions(db, table: "phonebooks")
+    case "org_list":
+        return try await OrganizationResource.tree(db).menuOptions()
     default:
         return nil
+    }
+}
+
+/// `{text: name, value: "id"}` for every row of a table with a `name`, sorted by name.
+private func namedOptions(_ db: any SQLDatabase, table: String) async throws -> [JSONValue] {
+    try await db.raw("SELECT id, name FROM \(unsafeRaw: table) ORDER BY name, id").all().map { row in
+        [
+            "text": .string(try row.decode(column: "name", as: String.self)),
+            "value": .string(String(try row.decode(column: "id", as: Int64.self))),
+        ]
     }
 }

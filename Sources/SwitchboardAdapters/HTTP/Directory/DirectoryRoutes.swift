@@ -9,6 +9,10 @@ struct DirectoryRoutes {
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         CrudController(resource: ExtensionResource(), database: database, clock: clock).addRoutes(to: group)
+        CrudController(resource: ExtensionGroupResource(), database: database, clock: clock).addRoutes(to: group)
+        CrudController(resource: OrganizationResource(), database: database, clock: clock).addRoutes(to: group)
+        CrudController(resource: PhonebookResource(), database: database, clock: clock).addRoutes(to: group)
+        CrudController(resource: CompanyContactResource(), database: database, clock: clock).addRoutes(to: group)
         MenuOptionsController(database: database).addRoutes(to: group)
     }
 }

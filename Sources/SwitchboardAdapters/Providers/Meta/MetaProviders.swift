@@ -1,0 +1,8 @@
+import SwitchboardCore
+
+extension ProviderRegistry {
+    /// Meta's adapters: WhatsApp Cloud API and Messenger.
+    static func metaProviders(configuration: AppConfiguration) -> [any MessagingProvider] {
+        []
+    }
+}

@@ -1,0 +1,12 @@
+import SwitchboardCore
+
+extension ProviderRegistry {
+    /// Every adapter this build ships, with base URLs from the configuration (for fakes and staging).
+    public static func standard(configuration: AppConfiguration) -> ProviderRegistry {
+        ProviderRegistry(
+            [
+                GeneralProvider(name: "general"), GeneralProvider(name: "athena"),
+                GeneralProvider(name: "ixica"), GeneralProvider(name: "vetta"),
+            ] + carrierProviders(configuration: configuration) + metaProviders(configuration: configuration))
+    }
+}
