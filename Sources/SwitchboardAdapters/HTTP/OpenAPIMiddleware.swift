@@ -16,6 +16,9 @@ struct OpenAPIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try JSONResponse(APIError(.interfaceNotExisted).json).response(from: request, context: context)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             return try JSONResponse(APIError(.fileSizeExceeded).json).response(from: request, context: context)
+        } catch where isUniqueViolation(error) {
+            // A concurrent request won a uniqueness race the endpoint had checked for.
+            return try JSONResponse(APIError(.duplicateKeyValue).json).response(from: request, context: context)
         } catch {
             context.logger.error("unexpected error", metadata: ["error": .string(String(reflecting: error))])
             return try JSONResponse(APIError(.internalServerError).json).response(from: request, context: context)
