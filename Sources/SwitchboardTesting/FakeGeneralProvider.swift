@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import Synchronization
 import SwitchboardCore
 
 /// A Service Provider implementing seed 003's General SMS API: `POST /sendmessage` and
@@ -14,6 +15,8 @@ public final class FakeGeneralProvider: Sendable {
         public var text: String?
         public var mediaURLs: [String]
         public var id: String
+        /// When the fake took the request (for rate measurements).
+        public var at: ContinuousClock.Instant = .now
     }
 
     /// A scripted failure: HTTP status and, optionally, a PBX error code for the error body.
@@ -31,6 +34,8 @@ public final class FakeGeneralProvider: Sendable {
     public let sent = Recorder<Sent>()
     public let sendFailures = Script<Failure>()
     public let verifyFailures = Script<Failure>()
+    /// Time each accepted send takes before the answer (to keep sends in flight in crash tests).
+    public let sendDelay = Mutex<Duration>(.zero)
 
     public var sendURL: String { server.baseURL + "/sendmessage" }
     public var verifyURL: String { server.baseURL + "/verify" }
@@ -84,6 +89,8 @@ public final class FakeGeneralProvider: Sendable {
         guard text?.isEmpty == false || !media.isEmpty else {
             return Self.json(.badRequest, Self.errorBody("10002", "Invalid parameter", "text or media_urls is required"))
         }
+        let delay = sendDelay.withLock { $0 }
+        if delay > .zero { try await Task.sleep(for: delay) }
         let id = UUID().uuidString.lowercased()
         sent.append(Sent(from: from, to: to, text: text, mediaURLs: media, id: id))
         return Self.json(.ok, (["data": ["id": .string(id)]] as JSONValue).serialized())

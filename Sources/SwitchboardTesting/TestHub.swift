@@ -57,7 +57,9 @@ public struct TestHub: Sendable {
 
     /// Runs `body` against the in-process router (no sockets).
     public func withClient<T: Sendable>(_ body: @Sendable (OpenAPIClient) async throws -> T) async throws -> T {
-        let app = Application(router: hub.makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        var logger = Logger(label: "test-app")
+        logger.logLevel = .warning
+        let app = Application(router: hub.makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
         return try await app.test(.router) { client in
             try await body(OpenAPIClient(client: client))
         }

@@ -27,6 +27,10 @@ struct CommonOptions: ParsableArguments {
         configuration.dataDirectory = dataDir ?? env["SWITCHBOARD_DATA_DIR"] ?? configuration.dataDirectory
         configuration.secretKey = env["SWITCHBOARD_SECRET_KEY"]
         if let level = env["SWITCHBOARD_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { configuration.logLevel = level }
+        if let lease = env["SWITCHBOARD_OUTBOX_LEASE_SECONDS"].flatMap(Int64.init), lease > 0 { configuration.outboxLeaseSeconds = lease }
+        for (key, value) in env where key.hasPrefix("SWITCHBOARD_PROVIDER_URL_") {
+            configuration.providerBaseURLs[String(key.dropFirst("SWITCHBOARD_PROVIDER_URL_".count)).lowercased()] = value
+        }
     }
 }
 
@@ -41,6 +45,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("api-client-id"), help: "Ensure an OpenAPI client with this id exists (env SWITCHBOARD_API_CLIENT_ID).") var apiClientID: String?
     @Option(name: .customLong("api-client-secret"), help: "Secret of that client (env SWITCHBOARD_API_CLIENT_SECRET).") var apiClientSecret: String?
     @Option(name: .customLong("admin-password"), help: "Admin portal password (env SWITCHBOARD_ADMIN_PASSWORD).") var adminPassword: String?
+    @Flag(help: "Add a sandbox SMS channel, an agent (extension 1000) and a simulated customer, so the whole loop works with no provider account (env SWITCHBOARD_DEMO=1).")
+    var demo = false
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
@@ -53,6 +59,7 @@ struct Serve: AsyncParsableCommand {
         configuration.apiClientID = apiClientID ?? env["SWITCHBOARD_API_CLIENT_ID"]
         configuration.apiClientSecret = apiClientSecret ?? env["SWITCHBOARD_API_CLIENT_SECRET"]
         configuration.adminPassword = adminPassword ?? env["SWITCHBOARD_ADMIN_PASSWORD"]
+        configuration.demo = demo || env["SWITCHBOARD_DEMO"] == "1"
         if (configuration.apiClientID == nil) != (configuration.apiClientSecret == nil) {
             throw ValidationError("--api-client-id and --api-client-secret go together")
         }
@@ -65,6 +72,7 @@ struct Serve: AsyncParsableCommand {
         }
         let hub = try await Switchboard.start(configuration: configuration)
         let generated = hub.generated
+        let demoInfo = configuration.demo ? try await hub.prepareDemo() : nil
         let publicURL = configuration.resolvedPublicURL
         let app = hub.makeApplication { port in
             var lines = ["", "Switchboard is running.", "  Admin portal:  \(publicURL)/", "  OpenAPI:       \(publicURL)/openapi/v1.0/"]
@@ -76,6 +84,10 @@ struct Serve: AsyncParsableCommand {
                 lines.append("  OpenAPI client secret (generated, shown once): \(secret)")
                 lines.append("  Try: curl -s -X POST -H 'User-Agent: OpenAPI' -H 'Content-Type: application/json' \\")
                 lines.append("         -d '{\"username\":\"\(id)\",\"password\":\"\(secret)\"}' \(publicURL)/openapi/v1.0/get_token")
+            }
+            if let demo = demoInfo {
+                lines.append("  Demo: sandbox SMS channel \(demo.channelNumber); the simulated customer \(demo.customerNumber) writes in shortly")
+                lines.append("        and answers every reply. Agent: extension \(demo.extensionNumber), password \(demo.extensionPassword).")
             }
             lines.append("")
             // Unbuffered, so the banner shows at once even when stdout is a pipe.

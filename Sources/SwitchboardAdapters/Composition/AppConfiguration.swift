@@ -18,6 +18,11 @@ public struct AppConfiguration: Sendable {
     /// Base64 of 32 bytes; when nil the key lives in `<data-dir>/master.key`.
     public var secretKey: String?
     public var logLevel: Logger.Level = .info
+    /// Adds a sandbox channel and a simulated customer (`serve --demo`).
+    public var demo = false
+    /// How long a claimed send may stay unfinished before another claim may retry it (a crashed
+    /// node's sends). Must exceed the provider call timeout (30 s).
+    public var outboxLeaseSeconds: Int64 = 60
     /// Backoff of outbound sends that failed transiently.
     public var outboxRetry = RetryPolicy()
     /// Provider API bases overridden by name (`twilio` → `http://127.0.0.1:9001`), for fakes and staging.

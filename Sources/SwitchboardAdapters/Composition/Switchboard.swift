@@ -23,6 +23,10 @@ public struct Switchboard: Sendable {
     public let http: HTTPClient
     /// Sends the outbox at each channel's rate (a background service of the application).
     public let dispatcher: OutboxDispatcher
+    /// The simulated network behind the `sandbox` provider.
+    public let sandbox: SandboxWorld
+    /// The event hub, the event WebSockets and the event webhooks.
+    public let realtime: Realtime
 
     /// Opens storage, applies migrations and ensures first-start credentials.
     public static func start(configuration: AppConfiguration, clock: any WallClock = SystemClock(), logger: Logger? = nil) async throws -> Switchboard {
@@ -38,17 +42,21 @@ public struct Switchboard: Sendable {
                 adminPassword: configuration.adminPassword, clientID: configuration.apiClientID,
                 clientSecret: configuration.apiClientSecret)
             let secrets = SecretBox(key: key)
-            let providers = ProviderRegistry.standard(configuration: configuration)
             let http = HTTPClient.shared
+            let sandbox = SandboxWorld(http: http, logger: logger)
+            let providers = ProviderRegistry.standard(configuration: configuration, sandbox: sandbox)
             let channels = ChannelStore(context: ChannelContext(database: database, clock: clock, secrets: secrets, configuration: configuration))
             let dispatcher = OutboxDispatcher(
                 database: database, channels: channels, providers: providers, http: http, clock: clock,
-                retry: configuration.outboxRetry, logger: logger)
+                retry: configuration.outboxRetry, leaseSeconds: configuration.outboxLeaseSeconds, logger: logger)
+            let realtime = try await Realtime.make(
+                database: database, databaseURL: configuration.resolvedDatabaseURL, clock: clock, tokens: TokenService(database: database, clock: clock),
+                secrets: secrets, http: http, agents: InboxAuth(database: database, clock: clock), logger: logger)
             return Switchboard(
                 configuration: configuration, database: database, clock: clock, logger: logger,
                 secrets: secrets, metrics: PrometheusCollectorRegistry(),
                 tokens: TokenService(database: database, clock: clock), credentials: credentials, generated: generated,
-                providers: providers, http: http, dispatcher: dispatcher)
+                providers: providers, http: http, dispatcher: dispatcher, sandbox: sandbox, realtime: realtime)
         } catch {
             await database.close()
             throw error
@@ -62,6 +70,7 @@ public struct Switchboard: Sendable {
         router.add(middleware: OpenAPIErrorMiddleware())
         SystemController(database: database, registry: metrics).addRoutes(to: router)
         WebhookController(channels: channelStore, providers: providers, inbound: inbound).addRoutes(to: router)
+        FileRoutes(files: files).addRoutes(to: router)
 
         let openapi = router.group("openapi/v1.0").add(middleware: UserAgentMiddleware())
         let auth = AuthController(tokens: tokens)
@@ -70,6 +79,8 @@ public struct Switchboard: Sendable {
         auth.addProtectedRoutes(to: protected)
         DirectoryRoutes(database: database, clock: clock).addRoutes(to: protected)
         ChannelRoutes(database: database, clock: clock, secrets: secrets, configuration: configuration).addRoutes(to: protected)
+        SessionRoutes(self).addRoutes(openapi: protected, router: router)
+        realtime.addRoutes(to: protected)
         return router
     }
 
@@ -77,11 +88,17 @@ public struct Switchboard: Sendable {
     public func makeApplication(onServerRunning: (@Sendable (Int) async -> Void)? = nil) -> some ApplicationProtocol {
         var app = Application(
             router: makeRouter(),
+            server: realtime.server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Switchboard"),
-            onServerRunning: { channel in await onServerRunning?(channel.localAddress?.port ?? 0) },
+            onServerRunning: { [sandbox] channel in
+                sandbox.serverStarted(port: channel.localAddress?.port ?? 0)
+                await onServerRunning?(channel.localAddress?.port ?? 0)
+            },
             logger: logger
         )
-        app.addServices(DatabaseCloser(database: database), dispatcher, ConnectivityChecker(channels: channelStore, providers: providers, http: http, logger: logger))
+        app.addServices(DatabaseCloser(database: database), dispatcher, sandbox, mediaFetcher, FileSweeper(files: files), ConnectivityChecker(channels: channelStore, providers: providers, http: http, logger: logger),
+            AutoCloser(database: database, clock: clock, logger: logger))
+        app.addServices(realtime.services)
         return app
     }
 }
@@ -92,6 +109,15 @@ extension Switchboard {
     }
 
     var inbound: InboundService { InboundService(database: database, clock: clock) }
+
+    /// Uploaded and downloaded files, served at `/api/chat/{id}`.
+    public var files: FileStore {
+        FileStore(database: database, clock: clock, directory: configuration.dataDirectory + "/files", publicURL: configuration.resolvedPublicURL)
+    }
+
+    var mediaFetcher: MediaFetcher {
+        MediaFetcher(database: database, channels: channelStore, providers: providers, files: files, http: http, clock: clock, logger: logger)
+    }
 }
 
 /// Wall-clock time from the system.

@@ -16,6 +16,7 @@ enum EventLog {
             VALUES (\(bind: kind.rawValue), \(bind: sessionID), \(bind: audience), \(bind: payload.serialized()), \(bind: now))
             RETURNING seq
             """).first()
+        try await EventWake.announce(on: db)
         return try row?.decode(column: "seq", as: Int64.self) ?? 0
     }
 }

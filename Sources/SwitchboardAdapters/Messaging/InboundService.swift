@@ -54,13 +54,21 @@ struct InboundService: Sendable {
                   \(bind: message.from), \(bind: message.senderName), \(bind: message.to), 0, \(bind: message.text), \(bind: files), 1,
                   \(bind: message.providerMessageID), \(bind: message.providerMessageID), \(bind: message.receivedAt), \(bind: now))
                 """)
+            for (position, media) in message.media.enumerated() {
+                try await db.raw("""
+                    INSERT INTO media_downloads (message_id, position, url, content_type, due_at)
+                    VALUES (\(bind: messageID), \(bind: position), \(bind: media.url), \(bind: media.contentType ?? ""), \(bind: now))
+                    """).run()
+            }
             try await db.raw("""
                 UPDATE sessions SET last_active_at = \(bind: now), last_inbound_at = \(bind: now), last_msg_id = \(bind: messageID)
                 WHERE id = \(bind: session.id)
                 """).run()
             try await ChannelStats.bump(db, numberID: numberID, [.received], at: now)
             let record = try await MessageRecords.load(db, id: messageID) ?? [:]
-            try await EventLog.append(db, .messageCreated, sessionID: session.id, payload: .object(record), now: now)
+            try await EventLog.append(
+                db, .messageCreated, sessionID: session.id, extensionIDs: try await SessionStore.audience(db, sessionID: session.id),
+                payload: .object(record), now: now)
             if route.destinationType == "api" {
                 try await EventLog.append(db, .newMessage, sessionID: session.id, payload: .object(record), now: now)
             }

@@ -4,31 +4,47 @@ import SwitchboardCore
 
 /// Writes outbound messages together with their outbox row, in the caller's transaction, so a
 /// message is either not accepted at all or certain to be sent by the dispatcher.
-enum OutboundService {
+public enum OutboundService {
     /// Who is sending (Yeastar `sender_type`/`sender_no`).
-    struct Sender: Sendable {
-        var type: Int
-        var number: String
-        var name: String
+    public struct Sender: Sendable {
+        public var type: Int
+        public var number: String
+        public var name: String
 
-        static func `extension`(number: String, name: String) -> Sender { Sender(type: 1, number: number, name: name) }
-        static let api = Sender(type: 9, number: "api", name: "API")
+        public init(type: Int, number: String, name: String) {
+            self.type = type
+            self.number = number
+            self.name = name
+        }
+
+        public static func `extension`(number: String, name: String) -> Sender { Sender(type: 1, number: number, name: name) }
+        public static let api = Sender(type: 9, number: "api", name: "API")
     }
 
     /// What to send.
-    struct Content: Sendable {
-        var text: String = ""
+    public struct Content: Sendable {
+        public var text: String = ""
         /// File_Info JSON array text, or "".
-        var files: String = ""
-        var kind: Int = 0
-        var whatsappParam: String = ""
-        var tag: String = ""
-        var requestID: String = ""
-        var campaignID: Int64?
+        public var files: String = ""
+        public var kind: Int = 0
+        public var whatsappParam: String = ""
+        public var tag: String = ""
+        public var requestID: String = ""
+        public var campaignID: Int64?
+
+        public init(text: String = "", files: String = "", kind: Int = 0, whatsappParam: String = "", tag: String = "", requestID: String = "", campaignID: Int64? = nil) {
+            self.text = text
+            self.files = files
+            self.kind = kind
+            self.whatsappParam = whatsappParam
+            self.tag = tag
+            self.requestID = requestID
+            self.campaignID = campaignID
+        }
     }
 
     /// Inserts the message (`delivery_status` 0) and its outbox row; returns the message id.
-    static func queue(
+    public static func queue(
         _ db: any SQLDatabase, channelID: Int64, sessionID: Int64?, recipient: String, sender: Sender, content: Content, now: Int64
     ) async throws -> Int64 {
         let messageID = try await insertReturningID(db, """
@@ -46,7 +62,8 @@ enum OutboundService {
             try await db.raw("UPDATE sessions SET last_active_at = \(bind: now), last_msg_id = \(bind: messageID) WHERE id = \(bind: sessionID)").run()
         }
         let record = try await MessageRecords.load(db, id: messageID) ?? [:]
-        try await EventLog.append(db, .messageCreated, sessionID: sessionID, payload: .object(record), now: now)
+        let audience = try await sessionID.asyncMap { try await SessionStore.audience(db, sessionID: $0) } ?? []
+        try await EventLog.append(db, .messageCreated, sessionID: sessionID, extensionIDs: audience, payload: .object(record), now: now)
         return messageID
     }
 }

@@ -25,10 +25,11 @@ public final class OutboxDispatcher: Service, Sendable {
     /// Slots further ahead than this are not claimed yet (keeps reservations short).
     let lookahead: Int64 = 2_000_000
     /// How long a claimed send may take before another node may take it over.
-    let leaseMicros: Int64 = 60_000_000
+    let leaseMicros: Int64
     private let wakeups = WakeSignal()
 
-    init(database: Database, channels: ChannelStore, providers: ProviderRegistry, http: HTTPClient, clock: any WallClock, retry: RetryPolicy = .init(), logger: Logger) {
+    init(database: Database, channels: ChannelStore, providers: ProviderRegistry, http: HTTPClient, clock: any WallClock, retry: RetryPolicy = .init(), leaseSeconds: Int64 = 60, logger: Logger) {
+        self.leaseMicros = leaseSeconds * 1_000_000
         self.database = database
         self.channels = channels
         self.providers = providers

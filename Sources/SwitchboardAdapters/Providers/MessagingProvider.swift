@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import HTTPTypes
+import NIOHTTP1
 import SwitchboardCore
 
 /// What an adapter knows about the channel it acts for: its credentials (opened from the sealed
@@ -130,12 +131,48 @@ public protocol MessagingProvider: Sendable {
     func readWebhook(_ request: WebhookRequest, account: ChannelAccount) throws(WebhookRejection) -> WebhookContent
     /// Checks that the credentials work; nil when the provider offers no such check.
     func checkConnectivity(account: ChannelAccount, http: HTTPClient) async -> ChannelConnectivity?
+    /// Downloads an inbound media file (with the provider's auth where it needs it), at most `limit` bytes.
+    func fetchMedia(_ media: MediaReference, account: ChannelAccount, http: HTTPClient, limit: Int) async -> FetchedMedia?
+}
+
+/// A downloaded media file.
+public struct FetchedMedia: Sendable {
+    public var bytes: [UInt8]
+    public var contentType: String
+    public var name: String
+
+    public init(bytes: [UInt8], contentType: String, name: String) {
+        self.bytes = bytes
+        self.contentType = contentType
+        self.name = name
+    }
 }
 
 extension MessagingProvider {
     public var webhookSuccessStatus: HTTPResponse.Status { .ok }
     public var resendMayDuplicate: Bool { true }
     public func checkConnectivity(account: ChannelAccount, http: HTTPClient) async -> ChannelConnectivity? { nil }
+
+    /// A plain GET of the media URL (providers whose links need auth override this).
+    public func fetchMedia(_ media: MediaReference, account: ChannelAccount, http: HTTPClient, limit: Int) async -> FetchedMedia? {
+        await downloadMedia(url: media.url, headers: [:], http: http, limit: limit, contentType: media.contentType)
+    }
+}
+
+/// GETs `url` with `headers`; nil on any failure or when the body exceeds `limit`.
+public func downloadMedia(url: String, headers: HTTPHeaders, http: HTTPClient, limit: Int, contentType: String?) async -> FetchedMedia? {
+    var request = HTTPClientRequest(url: url)
+    request.headers = headers
+    do {
+        let response = try await http.execute(request, timeout: .seconds(60))
+        guard (200..<300).contains(response.status.code) else { return nil }
+        let body = try await response.body.collect(upTo: limit)
+        let type = response.headers.first(name: "Content-Type") ?? contentType ?? "application/octet-stream"
+        let name = URL(string: url)?.lastPathComponent ?? "file"
+        return FetchedMedia(bytes: Array(body.readableBytesView), contentType: type, name: name.isEmpty ? "file" : name)
+    } catch {
+        return nil
+    }
 }
 
 /// The adapters by `channel` name.

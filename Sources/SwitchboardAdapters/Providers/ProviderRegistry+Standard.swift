@@ -2,11 +2,11 @@ import SwitchboardCore
 
 extension ProviderRegistry {
     /// Every adapter this build ships, with base URLs from the configuration (for fakes and staging).
-    public static func standard(configuration: AppConfiguration) -> ProviderRegistry {
+    public static func standard(configuration: AppConfiguration, sandbox: SandboxWorld) -> ProviderRegistry {
         ProviderRegistry(
             [
                 GeneralProvider(name: "general"), GeneralProvider(name: "athena"),
-                GeneralProvider(name: "ixica"), GeneralProvider(name: "vetta"),
+                GeneralProvider(name: "ixica"), GeneralProvider(name: "vetta"), SandboxProvider(world: sandbox),
             ] + carrierProviders(configuration: configuration) + metaProviders(configuration: configuration))
     }
 }

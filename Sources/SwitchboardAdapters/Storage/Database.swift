@@ -120,20 +120,44 @@ final class SQLiteBackend: DatabaseBackend {
         _ = try await connection.query("PRAGMA synchronous = NORMAL")
     }
 
+    /// The backend whose lock the current task holds. A nested `run`/`transaction` from inside a
+    /// transaction (e.g. a helper that opens its own) joins it instead of waiting for the lock
+    /// forever; a nested transaction becomes a savepoint.
+    @TaskLocal static var holder: ObjectIdentifier?
+
+    private var holdsLock: Bool { Self.holder == ObjectIdentifier(self) }
+
     func run<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await lock.withLock { try await body(sql) }
+        if holdsLock { return try await body(sql) }
+        return try await lock.withLock {
+            try await Self.$holder.withValue(ObjectIdentifier(self)) { try await body(sql) }
+        }
     }
 
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await lock.withLock {
-            try await sql.raw("BEGIN IMMEDIATE").run()
+        if holdsLock {
+            let savepoint = "sp_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12)
+            try await sql.raw("SAVEPOINT \(unsafeRaw: savepoint)").run()
             do {
                 let result = try await body(sql)
-                try await sql.raw("COMMIT").run()
+                try await sql.raw("RELEASE SAVEPOINT \(unsafeRaw: savepoint)").run()
                 return result
             } catch {
-                try? await sql.raw("ROLLBACK").run()
+                try? await sql.raw("ROLLBACK TO SAVEPOINT \(unsafeRaw: savepoint)").run()
                 throw error
+            }
+        }
+        return try await lock.withLock {
+            try await Self.$holder.withValue(ObjectIdentifier(self)) {
+                try await sql.raw("BEGIN IMMEDIATE").run()
+                do {
+                    let result = try await body(sql)
+                    try await sql.raw("COMMIT").run()
+                    return result
+                } catch {
+                    try? await sql.raw("ROLLBACK").run()
+                    throw error
+                }
             }
         }
     }
@@ -152,7 +176,8 @@ final class PostgresBackend: DatabaseBackend, @unchecked Sendable {
         let configuration = try SQLPostgresConfiguration(url: url)
         pool = EventLoopGroupConnectionPool(
             source: PostgresConnectionSource(sqlConfiguration: configuration),
-            maxConnectionsPerEventLoop: 4,
+            maxConnectionsPerEventLoop: 8,
+            requestTimeout: .seconds(30),
             pruneInterval: .seconds(60),
             logger: logger,
             on: MultiThreadedEventLoopGroup.singleton

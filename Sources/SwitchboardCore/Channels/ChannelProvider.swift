@@ -31,6 +31,8 @@ public struct AuthKey: Sendable, Equatable {
 public enum ChannelProvider: String, Sendable, CaseIterable {
     case general, apidaze, athena, bandwidth, flowroute, ixica, siptrunk, skyetel, telnyx, twilio, vetta, voicemeup
     case whatsapp, facebook, livechat
+    /// Ours, not Yeastar's: the built-in simulated SMS provider behind `serve --demo`.
+    case sandbox
 
     public var type: ChannelType {
         switch self {
@@ -59,6 +61,7 @@ public enum ChannelProvider: String, Sendable, CaseIterable {
         case .whatsapp: [AuthKey("access_token"), AuthKey("app_secret")]
         case .facebook: [AuthKey("access_token"), AuthKey("app_secret"), AuthKey("page_name", kind: .plain)]
         case .livechat: []
+        case .sandbox: [AuthKey("api_secret", required: false)]
         }
     }
 

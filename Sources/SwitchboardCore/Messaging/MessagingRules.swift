@@ -1,6 +1,7 @@
 /// Event ids in the event log. Yeastar's own ids where Yeastar defines the event (30031, 30032,
 /// 30038); ours in 39xxx for what Yeastar does not publish (session lifecycle for the inbox).
 public enum EventKind: Int, Sendable, CaseIterable {
+    case bulkMessageSendingFailed = 30030
     case newMessage = 30031
     case messageSendingResult = 30032
     case readReceipt = 30038
@@ -9,6 +10,13 @@ public enum EventKind: Int, Sendable, CaseIterable {
     case messageCreated = 39003
     case messageUpdated = 39004
     case channelStatusChanged = 39005
+    case sessionClosed = 39006
+    case sessionTransferred = 39007
+    case sessionPickedUp = 39008
+    case sessionArchived = 39009
+    case sessionUnarchived = 39010
+    case sessionRemoved = 39011
+    case sessionRead = 39012
 }
 
 /// `user_type` values for customers, by channel type (reference §5).

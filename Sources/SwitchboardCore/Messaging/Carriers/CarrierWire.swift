@@ -61,3 +61,17 @@ public enum CarrierWire {
         pairs.first(where: { $0.0 == key })?.1
     }
 }
+
+extension CarrierWire {
+    /// A credentials check's answer as the channel's connection state: 2xx connected; 401/403/404
+    /// unauthorized; 5xx the provider unavailable; no answer a failed request; anything else unknown.
+    public static func connectivity(status: Int?) -> ChannelConnectivity {
+        guard let status else { return .requestFailed }
+        switch status {
+        case 200...299: return .connected
+        case 401, 403, 404: return .unauthorized
+        case 500...599: return .serviceUnavailable
+        default: return .unknown
+        }
+    }
+}

@@ -106,8 +106,10 @@ public enum MetaGraph {
         guard let status else { return .requestFailed }
         if (200..<300).contains(status) { return .connected }
         let graphError = error(body)
+        // 100/33: "object does not exist, cannot be loaded due to missing permissions" — a wrong
+        // phone_number_id or a token without access to it.
         if status == 401 || status == 403 || [102, 190, 3, 10].contains(graphError?.code ?? 0)
-            || (200...299).contains(graphError?.code ?? 0)
+            || (200...299).contains(graphError?.code ?? 0) || (graphError?.code == 100 && graphError?.subcode == 33)
         {
             return .unauthorized
         }
