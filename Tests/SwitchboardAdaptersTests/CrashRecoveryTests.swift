@@ -85,7 +85,13 @@ struct CrashRecoveryTests {
                 }
             }
         }
-        while fake.sent.count < 10 || accepted.count < 100 { try await Task.sleep(for: .milliseconds(2)) }
+        let burstDeadline = ContinuousClock.now + .seconds(60)
+        while fake.sent.count < 10 || accepted.count < 100 {
+            guard ContinuousClock.now < burstDeadline else {
+                throw TestFailure("the burst did not get going: \(fake.sent.count) sent, \(accepted.count) accepted")
+            }
+            try await Task.sleep(for: .milliseconds(2))
+        }
         hub.kill()
         await burst.value
         let inFlight = try await database.run { db in
