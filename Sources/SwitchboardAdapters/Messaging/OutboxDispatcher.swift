@@ -27,6 +27,7 @@ public final class OutboxDispatcher: Service, Sendable {
     /// How long a claimed send may take before another node may take it over.
     let leaseMicros: Int64
     private let wakeups = WakeSignal()
+    private let gate = SendGate()
 
     init(database: Database, channels: ChannelStore, providers: ProviderRegistry, http: HTTPClient, clock: any WallClock, retry: RetryPolicy = .init(), leaseSeconds: Int64 = 60, logger: Logger) {
         self.leaseMicros = leaseSeconds * 1_000_000
@@ -68,6 +69,8 @@ public final class OutboxDispatcher: Service, Sendable {
         var channelID: Int64
         var attempt: Int
         var slot: Int64
+        /// Microseconds between two sends of this channel.
+        var interval: Int64 = 0
     }
 
     /// Claims what is due now and delivers it, waiting for every send; returns how many were sent.
@@ -133,7 +136,7 @@ public final class OutboxDispatcher: Service, Sendable {
                     """).first()
                 else { throw NotYet() }
                 return Job(outboxID: outboxID, messageID: messageID, channelID: channelID,
-                           attempt: try row.decode(column: "attempts", as: Int.self), slot: slot)
+                           attempt: try row.decode(column: "attempts", as: Int.self), slot: slot, interval: interval)
             }
         } catch is NotYet {
             return nil
@@ -144,6 +147,9 @@ public final class OutboxDispatcher: Service, Sendable {
     func deliver(_ job: Job) async {
         let wait = job.slot - Self.nowMicros()
         if wait > 0 { try? await Task.sleep(for: .microseconds(wait)) }
+        // A task that woke late must not bunch up with the next one: actual send starts on this
+        // node stay at least one interval apart, whatever the scheduler did.
+        await gate.admit(channel: job.channelID, interval: .microseconds(job.interval))
         let outcome: SendOutcome
         do {
             outcome = try await send(job)
@@ -277,5 +283,17 @@ final class WakeSignal: Sendable {
                 waiter?.resume()
             }
         }
+    }
+}
+
+/// Keeps the actual send starts of each channel on this node at least one interval apart.
+actor SendGate {
+    private var last: [Int64: ContinuousClock.Instant] = [:]
+
+    func admit(channel: Int64, interval: Duration) async {
+        let now = ContinuousClock.now
+        let start = last[channel].map { max(now, $0 + interval) } ?? now
+        last[channel] = start
+        if start > now { try? await Task.sleep(until: start, clock: .continuous) }
     }
 }
