@@ -19,9 +19,14 @@ struct CrashRecoveryTests {
         [("Content-Type", "application/json"), ("X-Signature-256", FakeGeneralProvider.signature(secret: "whsec", body: body))]
     }
 
-    @Test(
-        .enabled(if: ProcessInfo.processInfo.environment["SWITCHBOARD_TEST_CRASH"] == "1", "hangs in the harness; see the issue 4 note"),
-        arguments: TestEngines.available)
+    /// SQLite always; PostgreSQL only with `SWITCHBOARD_TEST_CRASH=1`: there the 16-way redelivery
+    /// currently times out on the per-number statistics row every inbound transaction updates
+    /// (a hot row), which is a known open problem, not a lost message.
+    static var engines: [DatabaseEngine] {
+        ProcessInfo.processInfo.environment["SWITCHBOARD_TEST_CRASH"] == "1" ? TestEngines.available : [.sqlite]
+    }
+
+    @Test(arguments: engines)
     func killingTheServerMidBurstLosesNothingAndDoubleSendsOnlyWhatWasInFlight(engine: DatabaseEngine) async throws {
         let storage = try await TestDatabase.make(engine)
         let fake = try await FakeGeneralProvider.start()
