@@ -71,6 +71,8 @@ public final class OutboxDispatcher: Service, Sendable {
         var slot: Int64
         /// Microseconds between two sends of this channel.
         var interval: Int64 = 0
+        /// The channel as loaded when the job was claimed.
+        var channel: ChannelStore.Channel?
     }
 
     /// Claims what is due now and delivers it, waiting for every send; returns how many were sent.
@@ -96,14 +98,18 @@ public final class OutboxDispatcher: Service, Sendable {
         }
         var jobs: [Job] = []
         var fullChannels: Set<Int64> = []
+        // One load (query + credential opening) per channel per pass, not per row; the job carries it to the send.
+        var loaded: [Int64: ChannelStore.Channel?] = [:]
         for row in candidates {
             let channelID = try row.decode(column: "channel_id", as: Int64.self)
             if fullChannels.contains(channelID) { continue }
-            guard let channel = try await channels.channel(id: channelID) else { continue }
-            if let job = try await claim(
+            if loaded[channelID] == nil { loaded[channelID] = .some(try await channels.channel(id: channelID)) }
+            guard let channel = loaded[channelID] ?? nil else { continue }
+            if var job = try await claim(
                 outboxID: try row.decode(column: "id", as: Int64.self), messageID: try row.decode(column: "message_id", as: Int64.self),
                 channelID: channelID, rate: channel.sendRate, now: now)
             {
+                job.channel = channel
                 jobs.append(job)
             } else {
                 fullChannels.insert(channelID)
@@ -166,7 +172,9 @@ public final class OutboxDispatcher: Service, Sendable {
     }
 
     private func send(_ job: Job) async throws -> SendOutcome {
-        guard let channel = try await channels.channel(id: job.channelID), let provider = providers[channel.account.provider] else {
+        var channel = job.channel
+        if channel == nil { channel = try await channels.channel(id: job.channelID) }
+        guard let channel, let provider = providers[channel.account.provider] else {
             return .failed(SendFailure(.resourceNotFound, "the channel or its provider no longer exists"))
         }
         guard let row = try await database.run({ db in
