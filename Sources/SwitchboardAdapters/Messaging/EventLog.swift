@@ -25,6 +25,9 @@ enum EventLog {
 enum ChannelStats {
     enum Counter: String { case sent, delivered, failed, received }
 
+    /// Rows per number and day that writers spread over (see `Schema.numberStatsShards`).
+    static let shardCount = 16
+
     static func bump(_ db: any SQLDatabase, numberID: Int64?, _ counters: [Counter], at time: Int64) async throws {
         guard let numberID, !counters.isEmpty else { return }
         let day = (time >= 0 ? time / 86_400 : (time - 86_399) / 86_400) * 86_400
@@ -32,8 +35,9 @@ enum ChannelStats {
         let columns = counters.map(\.rawValue).joined(separator: ", ")
         let ones = counters.map { _ in "1" }.joined(separator: ", ")
         try await db.raw("""
-            INSERT INTO channel_number_stats (number_id, day, \(unsafeRaw: columns)) VALUES (\(bind: numberID), \(bind: day), \(unsafeRaw: ones))
-            ON CONFLICT (number_id, day) DO UPDATE SET \(unsafeRaw: sets)
+            INSERT INTO channel_number_stats (number_id, day, shard, \(unsafeRaw: columns))
+            VALUES (\(bind: numberID), \(bind: day), \(bind: Int.random(in: 0..<shardCount)), \(unsafeRaw: ones))
+            ON CONFLICT (number_id, day, shard) DO UPDATE SET \(unsafeRaw: sets)
             """).run()
     }
 }

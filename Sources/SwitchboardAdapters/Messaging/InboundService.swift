@@ -64,7 +64,6 @@ struct InboundService: Sendable {
                 UPDATE sessions SET last_active_at = \(bind: now), last_inbound_at = \(bind: now), last_msg_id = \(bind: messageID)
                 WHERE id = \(bind: session.id)
                 """).run()
-            try await ChannelStats.bump(db, numberID: numberID, [.received], at: now)
             let record = try await MessageRecords.load(db, id: messageID) ?? [:]
             try await EventLog.append(
                 db, .messageCreated, sessionID: session.id, extensionIDs: try await SessionStore.audience(db, sessionID: session.id),
@@ -72,6 +71,8 @@ struct InboundService: Sendable {
             if route.destinationType == "api" {
                 try await EventLog.append(db, .newMessage, sessionID: session.id, payload: .object(record), now: now)
             }
+            // Last, so the (sharded) counter row stays locked for as short a time as possible.
+            try await ChannelStats.bump(db, numberID: numberID, [.received], at: now)
             return messageID
         }
     }
