@@ -238,8 +238,9 @@ struct ChannelCreateTests {
             let today = now - now % 86_400
             try await hub.hub.database.run { db in
                 try await db.raw("""
-                    INSERT INTO channel_number_stats (number_id, day, sent, delivered, failed, received)
-                    VALUES (1, \(bind: today), 5, 4, 1, 7), (1, \(bind: today - 86_400), 2, 2, 0, 3), (1, \(bind: today - 40 * 86_400), 100, 100, 0, 100)
+                    INSERT INTO channel_number_stats (number_id, day, shard, sent, delivered, failed, received)
+                    VALUES (1, \(bind: today), 0, 3, 2, 1, 4), (1, \(bind: today), 5, 2, 2, 0, 3), (1, \(bind: today - 86_400), 0, 2, 2, 0, 3),
+                      (1, \(bind: today - 40 * 86_400), 0, 100, 100, 0, 100)
                     """).run()
             }
             let expectations: [(String, [Int64])] = [

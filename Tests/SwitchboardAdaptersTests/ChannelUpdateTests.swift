@@ -27,7 +27,7 @@ struct ChannelUpdateTests {
         try await ChannelFixture.run(engine, prepare: false) { hub, api, token in
             try await Self.prepareTwoNumbers(api, token: token, hub: hub)
             try await hub.hub.database.run { db in
-                try await db.raw("INSERT INTO channel_number_stats (number_id, day, sent) VALUES (1, 0, 9)").run()
+                try await db.raw("INSERT INTO channel_number_stats (number_id, day, shard, sent) VALUES (1, 0, 3, 9)").run()
             }
             // Seed 001, with its ids (267, 5, 3, 137, organization 3) replaced by ones that exist.
             let update: JSONValue = [

@@ -118,7 +118,10 @@ struct MetaChannelFixture: Sendable {
     }
 
     /// Queues an agent's message to the customer in the open session.
-    func queueReply(_ text: String, files: [String] = [], template: String = "", tag: String = "") async throws -> Int64 {
+    func queueReply(
+        _ text: String, files: [String] = [], template: String = "", tag: String = "",
+        sender: OutboundService.Sender = .extension(number: "5000", name: "Leo Ball")
+    ) async throws -> Int64 {
         let channelID = self.channelID
         let customer = self.customer
         let now = hub.clock.now()
@@ -127,7 +130,7 @@ struct MetaChannelFixture: Sendable {
             let session = try await db.raw("SELECT id FROM sessions WHERE channel_id = \(bind: channelID) AND closed_at IS NULL").first()?
                 .decode(column: "id", as: Int64.self)
             return try await OutboundService.queue(
-                db, channelID: channelID, sessionID: session, recipient: customer, sender: .extension(number: "5000", name: "Leo Ball"),
+                db, channelID: channelID, sessionID: session, recipient: customer, sender: sender,
                 content: .init(text: text, files: filesJSON, whatsappParam: template, tag: tag), now: now)
         }
     }

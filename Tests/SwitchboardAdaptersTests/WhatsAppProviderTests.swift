@@ -116,6 +116,37 @@ struct WhatsAppProviderTests {
         }
     }
 
+    /// Reference §8.4: 30038 when the customer reads a message the platform sent through the API —
+    /// once, however often WhatsApp repeats the read status; an agent's message raises none.
+    @Test(arguments: TestEngines.available)
+    func readStatusesRaiseOneReadReceiptForPlatformMessages(engine: DatabaseEngine) async throws {
+        try await F.whatsApp(engine) { f in
+            _ = try await f.deliver(MetaWebhooks.whatsAppText(id: "wamid.in", waID: F.waID, text: "hi"))
+            let platform = try await f.queueReply("from the platform", sender: .api)
+            let agent = try await f.queueReply("from an agent")
+            try await f.hub.hub.dispatcher.drainOnce()
+            let sent = f.fake.sent.all
+            let ids = try ["from the platform", "from an agent"].map { text in
+                try #require(sent.first { $0.body["text"]?["body"]?.stringValue == text }?.id)
+            }
+            for id in ids + ids {
+                #expect(try await f.deliver(MetaWebhooks.whatsAppStatus(id: id, status: "read", recipient: F.waID)).status == .ok)
+            }
+            let receipts = try await f.hub.hub.database.run { db in
+                try await db.raw("SELECT payload FROM events WHERE type = 30038").all().map { try $0.decode(column: "payload", as: String.self) }
+            }
+            #expect(receipts.count == 1)
+            let data = try #require(receipts.first.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }?["data"])
+            #expect(data["read_msg_id"] == .int(platform))
+            #expect(data["user_id"] == .int(0))
+            #expect(data["session_id"] != nil && data["session_id"] != .int(0))
+            #expect(data["read_time"] == .int(f.hub.clock.now()))
+            let platformStatus = try await f.outcome(platform).status
+            let agentStatus = try await f.outcome(agent).status
+            #expect(platformStatus == 1 && agentStatus == 1)
+        }
+    }
+
     @Test func mediaAndTemplateSendsAreShapedLikeGraph() async throws {
         try await F.whatsApp(.sqlite) { f in
             _ = try await f.deliver(MetaWebhooks.whatsAppText(id: "wamid.in", waID: F.waID, text: "hi"))

@@ -84,7 +84,8 @@ struct InboundService: Sendable {
         for report in reports {
             try await database.transaction { db in
                 guard let row = try await db.raw("""
-                    SELECT m.id, m.session_id, m.delivery_status, s.number_id FROM messages m LEFT JOIN sessions s ON s.id = m.session_id
+                    SELECT m.id, m.session_id, m.delivery_status, m.sender_type, m.read_at, s.number_id
+                    FROM messages m LEFT JOIN sessions s ON s.id = m.session_id
                     WHERE m.channel_id = \(bind: account.channelID) AND m.provider_message_id = \(bind: report.providerMessageID)
                       AND m.direction = 'out'
                     """).first()
@@ -99,13 +100,27 @@ struct InboundService: Sendable {
                           send_error_msg = \(bind: failure.providerMessage) WHERE id = \(bind: id)
                         """).run()
                     try await ChannelStats.bump(db, numberID: try row.decode(column: "number_id", as: Int64?.self), [.failed], at: now)
-                case .sent, .delivered, .read:
+                case .sent, .delivered:
                     guard previous == 0 else { return }
                     try await db.raw("UPDATE messages SET delivery_status = 1 WHERE id = \(bind: id)").run()
+                case .read:
+                    // The first read report only: providers repeat them, and a read implies delivery.
+                    guard try row.decode(column: "read_at", as: Int64?.self) == nil else { return }
+                    try await db.raw("""
+                        UPDATE messages SET read_at = \(bind: now), delivery_status = \(bind: previous == 0 ? 1 : previous)
+                        WHERE id = \(bind: id)
+                        """).run()
                 }
+                let sessionID = try row.decode(column: "session_id", as: Int64?.self)
                 let record = try await MessageRecords.load(db, id: id) ?? [:]
-                try await EventLog.append(
-                    db, .messageUpdated, sessionID: try row.decode(column: "session_id", as: Int64?.self), payload: .object(record), now: now)
+                try await EventLog.append(db, .messageUpdated, sessionID: sessionID, payload: .object(record), now: now)
+                if report.state == .read, try row.decode(column: "sender_type", as: Int.self) == OutboundService.Sender.api.type {
+                    // 30038 as reference §8.4 shows it: only for messages the third-party platform sent.
+                    let receipt: JSONValue = [
+                        "data": ["session_id": .int(sessionID ?? 0), "read_msg_id": .int(id), "user_id": 0, "read_time": .int(now)],
+                    ]
+                    try await EventLog.append(db, .readReceipt, sessionID: sessionID, payload: receipt, now: now)
+                }
             }
         }
     }
