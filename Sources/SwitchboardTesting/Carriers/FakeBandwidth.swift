@@ -6,7 +6,8 @@ import SwitchboardCore
 /// (HTTP Basic, `application/json`, `applicationId`, `to` as an array of E.164, `from`, `text`
 /// ≤ 2048 or `media`) answering 202 with the message or Bandwidth's
 /// `{"type","description","fieldErrors"}`. It builds callbacks (always a JSON array) and the
-/// Basic header Bandwidth sends with them.
+/// Basic header Bandwidth sends with them; lists messages (`GET …/messages`) and serves inbound
+/// media under `/api/v2/users/{accountId}/media/…`, both only with the API credentials.
 public final class FakeBandwidth: Sendable {
     public let accountID: String
     public let applicationID: String
@@ -24,6 +25,12 @@ public final class FakeBandwidth: Sendable {
         let fake = FakeBandwidth(accountID: accountID, applicationID: applicationID, username: username, password: password)
         let router = Router()
         router.post("api/v2/users/:account/messages") { request, context in try await fake.handleSend(request, context: context) }
+        router.get("api/v2/users/:account/messages") { request, context in fake.handleList(request, context: context) }
+        router.get("api/v2/users/:account/media/**") { request, context in
+            fake.core.mediaResponse(
+                request, authorized: fake.authorized(request, context: context),
+                refusal: Self.error("unauthorized", "Authentication Failed", status: 401))
+        }
         try await fake.core.start(router)
         return fake
     }
@@ -42,6 +49,22 @@ public final class FakeBandwidth: Sendable {
         var body: JSONObject = ["type": .string(type), "description": .string(description)]
         if let field { body["fieldErrors"] = [["fieldName": .string(field), "description": .string(fieldDescription)]] }
         return FakeCarrierAnswer(status: status, body: JSONValue.object(body).serialized())
+    }
+
+    func authorized(_ request: Request, context: BasicRequestContext) -> Bool {
+        request.headers[.authorization] == FakeCarrierCore.basic(username, password) && context.parameters.get("account") == accountID
+    }
+
+    /// `GET …/messages` (message list): what the connectivity check calls.
+    func handleList(_ request: Request, context: BasicRequestContext) -> Response {
+        guard request.headers[.authorization] == FakeCarrierCore.basic(username, password) else {
+            return core.refuse(Self.error("unauthorized", "Authentication Failed", status: 401), "bad credentials")
+        }
+        guard context.parameters.get("account") == accountID else {
+            return core.refuse(Self.error("forbidden", "Access is denied", status: 403), "other account")
+        }
+        if let failure = failures.next() { return failure.response }
+        return FakeCarrierCore.json(200, ["totalCount": 0, "pageInfo": [:], "messages": []])
     }
 
     func handleSend(_ request: Request, context: BasicRequestContext) async throws -> Response {

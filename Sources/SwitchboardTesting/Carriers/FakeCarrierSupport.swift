@@ -72,6 +72,27 @@ public final class FakeCarrierCore: Sendable {
         await running?.stop()
     }
 
+    /// Media files the fake serves (by URL path) to downloads its provider authorises.
+    let media = Mutex<[String: (contentType: String, bytes: [UInt8])]>([:])
+    /// Downloads of media that were refused (no or wrong credentials).
+    public let refusedDownloads = Recorder<String>()
+
+    /// Puts a file on the fake's media server at `path`; returns its full URL.
+    public func hostMedia(path: String, contentType: String, bytes: [UInt8]) -> String {
+        media.withLock { $0[path] = (contentType, bytes) }
+        return baseURL + path
+    }
+
+    /// Serves a hosted file when `authorized`; otherwise `refusal` (the provider's 401).
+    func mediaResponse(_ request: Request, authorized: Bool, refusal: FakeCarrierAnswer) -> Response {
+        guard authorized else {
+            refusedDownloads.append(request.uri.path)
+            return refusal.response
+        }
+        guard let file = media.withLock({ $0[request.uri.path] }) else { return FakeCarrierCore.json(404, ["message": "not found"]) }
+        return Response(status: .ok, headers: [.contentType: file.contentType], body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
+    }
+
     /// A refusal in the provider's error shape, recorded for the test to see.
     func refuse(_ answer: FakeCarrierAnswer, _ reason: String) -> Response {
         refusals.append("\(answer.status): \(reason)")

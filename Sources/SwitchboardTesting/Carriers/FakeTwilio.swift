@@ -7,7 +7,8 @@ import SwitchboardCore
 /// Twilio's Messages API on a loopback port: `POST /2010-04-01/Accounts/{sid}/Messages.json`
 /// (HTTP Basic `sid:token`, form-encoded, E.164 `To`/`From`, `Body` or `MediaUrl`) answering 201
 /// with a Message resource or Twilio's error JSON, and `GET /2010-04-01/Accounts/{sid}.json`. It
-/// builds incoming-message and status-callback forms and signs them as Twilio does.
+/// builds incoming-message and status-callback forms and signs them as Twilio does, and serves MMS
+/// media under `…/Messages/{MM}/Media/{ME}` as an account that enforces Basic auth on media does.
 public final class FakeTwilio: Sendable {
     public let accountSID: String
     public let authToken: String
@@ -21,6 +22,11 @@ public final class FakeTwilio: Sendable {
         let router = Router()
         router.post("2010-04-01/Accounts/:sid/Messages.json") { request, context in try await fake.handleSend(request, context: context) }
         router.get("2010-04-01/Accounts/:sid") { request, context in fake.handleAccount(request, context: context) }
+        router.get("2010-04-01/Accounts/:sid/Messages/:message/Media/:media") { request, context in
+            fake.core.mediaResponse(
+                request, authorized: fake.authorized(request, sid: context.parameters.get("sid") ?? ""),
+                refusal: Self.error(20003, "Authenticate", status: 401))
+        }
         try await fake.core.start(router)
         return fake
     }

@@ -40,6 +40,24 @@ public struct BandwidthProvider: MessagingProvider {
         return BandwidthWire.sendOutcome(status: answer.status, body: answer.json, rawBody: answer.body, retryAfter: answer.retryAfter)
     }
 
+    /// Inbound media lives under `/api/v2/users/{accountId}/media/…` and needs the API credentials
+    /// (providers.md §3).
+    public func fetchMedia(_ media: MediaReference, account: ChannelAccount, http: HTTPClient, limit: Int) async -> FetchedMedia? {
+        let authorization = account.secret("username").flatMap { user in account.secret("password").map { CarrierSupport.basic(user, $0) } }
+        return await CarrierSupport.fetchMedia(media, apiBase: baseURL, authorization: authorization, http: http, limit: limit)
+    }
+
+    /// Lists one message (`GET /api/v2/users/{accountId}/messages?limit=1`): 200 means the account
+    /// and its API credentials work; 401/403 that they do not.
+    public func checkConnectivity(account: ChannelAccount, http: HTTPClient) async -> ChannelConnectivity? {
+        guard let accountID = account.secret("account_id"), let user = account.secret("username"), let password = account.secret("password")
+        else { return .unauthorized }
+        let answer = await callProvider(
+            http, method: .GET, url: "\(baseURL)/api/v2/users/\(accountID)/messages?limit=1",
+            headers: ["Authorization": CarrierSupport.basic(user, password), "Accept": "application/json"], timeout: .seconds(15))
+        return CarrierWire.connectivity(status: answer.status)
+    }
+
     public func readWebhook(_ request: WebhookRequest, account: ChannelAccount) throws(WebhookRejection) -> WebhookContent {
         if request.headers[.authorization] != nil {
             try CarrierSupport.requireBasic(request, user: account.secret("username") ?? "", password: account.secret("password") ?? "")

@@ -29,6 +29,24 @@ public enum CarrierSupport {
         }
     }
 
+    /// Downloads inbound media, sending `authorization` only when the link is on the provider's own
+    /// API origin (`baseURL`): credentials never go to another host a webhook named. (Redirects to
+    /// a CDN drop the header too: AsyncHTTPClient strips `Authorization` on cross-origin redirects.)
+    static func fetchMedia(
+        _ media: MediaReference, apiBase: String, authorization: String?, http: HTTPClient, limit: Int
+    ) async -> FetchedMedia? {
+        var headers: HTTPHeaders = [:]
+        if let authorization, isSameOrigin(media.url, apiBase) { headers.add(name: "Authorization", value: authorization) }
+        return await downloadMedia(url: media.url, headers: headers, http: http, limit: limit, contentType: media.contentType)
+    }
+
+    /// Whether two URLs share scheme, host and port.
+    static func isSameOrigin(_ first: String, _ second: String) -> Bool {
+        guard let a = URLComponents(string: first), let b = URLComponents(string: second), a.host != nil else { return false }
+        func port(_ url: URLComponents) -> Int? { url.port ?? (url.scheme == "https" ? 443 : url.scheme == "http" ? 80 : nil) }
+        return a.scheme?.lowercased() == b.scheme?.lowercased() && a.host?.lowercased() == b.host?.lowercased() && port(a) == port(b)
+    }
+
     /// Headers of a JSON request with HTTP Basic.
     static func headers(authorization: String, contentType: String) -> HTTPHeaders {
         ["Authorization": authorization, "Content-Type": contentType, "Accept": "application/json"]

@@ -87,6 +87,14 @@ public struct TwilioProvider: MessagingProvider {
         return valid
     }
 
+    /// MMS media links (`/2010-04-01/Accounts/{sid}/Messages/{MM}/Media/{ME}`) are public unless the
+    /// account enforces "HTTP Basic Authentication for media access"; sending `sid:token` works in
+    /// both cases, and Twilio's redirect to its CDN drops the header.
+    public func fetchMedia(_ media: MediaReference, account: ChannelAccount, http: HTTPClient, limit: Int) async -> FetchedMedia? {
+        let authorization = credentials(account).map { CarrierSupport.basic($0.sid, $0.token) }
+        return await CarrierSupport.fetchMedia(media, apiBase: baseURL, authorization: authorization, http: http, limit: limit)
+    }
+
     /// Fetches the account (`GET /2010-04-01/Accounts/{sid}.json`): 200 means the credentials work.
     public func checkConnectivity(account: ChannelAccount, http: HTTPClient) async -> ChannelConnectivity? {
         guard let (sid, token) = credentials(account) else { return .unauthorized }
