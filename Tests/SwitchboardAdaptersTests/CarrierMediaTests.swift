@@ -63,16 +63,34 @@ struct CarrierMediaTests {
         }
     }
 
+    /// The channel's `status`/`reason` after one connectivity pass, then after one scripted 401.
+    static func connectivityBeforeAndAfterA401(_ f: CarrierFixture, push401: () -> Void) async throws -> [String?] {
+        let checker = ConnectivityChecker(channels: f.hub.hub.channelStore, providers: f.hub.hub.providers, http: f.hub.hub.http, logger: f.hub.hub.logger)
+        func status() async throws -> JSONValue? {
+            try await f.api.get("message_channel/list", token: f.token, ["page": "1", "page_size": "10", "time_range": "all"]).json["list"]?.arrayValue?.first
+        }
+        await checker.checkAll()
+        let first = try await status()?["status"]?.stringValue
+        push401()
+        await checker.checkAll()
+        return [first, try await status()?["reason"]?.stringValue]
+    }
+
     @Test func bandwidthConnectivityListsMessagesWithTheCredentials() async throws {
         try await CarrierBandwidthTests.with { f, fake in
-            let checker = ConnectivityChecker(channels: f.hub.hub.channelStore, providers: f.hub.hub.providers, http: f.hub.hub.http, logger: f.hub.hub.logger)
-            await checker.checkAll()
-            var item = try await f.api.get("message_channel/list", token: f.token, ["page": "1", "page_size": "10", "time_range": "all"]).json["list"]?.arrayValue?.first
-            #expect(item?["status"]?.stringValue == "status_connect_succ")
-            fake.failures.push(FakeBandwidth.error("unauthorized", "Authentication Failed", status: 401))
-            await checker.checkAll()
-            item = try await f.api.get("message_channel/list", token: f.token, ["page": "1", "page_size": "10", "time_range": "all"]).json["list"]?.arrayValue?.first
-            #expect(item?["reason"]?.stringValue == "Unauthorized")
+            let states = try await Self.connectivityBeforeAndAfterA401(f) {
+                fake.failures.push(FakeBandwidth.error("unauthorized", "Authentication Failed", status: 401))
+            }
+            #expect(states == ["status_connect_succ", "Unauthorized"])
+        }
+    }
+
+    @Test func flowrouteConnectivityListsNumbersWithTheCredentials() async throws {
+        try await CarrierFlowrouteTests.with { f, fake in
+            let states = try await Self.connectivityBeforeAndAfterA401(f) {
+                fake.failures.push(FakeFlowroute.error("Unauthorized", "Authentication credentials were not provided or are invalid.", status: 401))
+            }
+            #expect(states == ["status_connect_succ", "Unauthorized"])
         }
     }
 }

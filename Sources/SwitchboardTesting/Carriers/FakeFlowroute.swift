@@ -6,7 +6,7 @@ import SwitchboardCore
 /// served by the same adapter): `POST /v2.1/messages` (HTTP Basic `access:secret`,
 /// `application/vnd.api+json`, a flat body with 11-digit `to`/`from` without `+`, `body` or
 /// `media_urls`) answering 202 `{"data":{"id":"mdr2-…"}}` or JSON:API error objects. It builds v2.1
-/// inbound-message and delivery-receipt webhooks.
+/// inbound-message and delivery-receipt webhooks, and lists numbers (`GET /v2/numbers`, Numbers API v2).
 public final class FakeFlowroute: Sendable {
     public let accessKey: String
     public let secretKey: String
@@ -19,6 +19,13 @@ public final class FakeFlowroute: Sendable {
         let fake = FakeFlowroute(accessKey: accessKey, secretKey: secretKey)
         let router = Router()
         router.post("v2.1/messages") { request, _ in try await fake.handleSend(request) }
+        router.get("v2/numbers") { request, _ in
+            guard request.headers[.authorization] == FakeCarrierCore.basic(fake.accessKey, fake.secretKey) else {
+                return fake.core.refuse(Self.error("Unauthorized", "Authentication credentials were not provided or are invalid.", status: 401), "bad credentials")
+            }
+            if let failure = fake.failures.next() { return failure.response }
+            return FakeCarrierCore.json(200, ["data": [], "links": ["self": "/v2/numbers?limit=1"]])
+        }
         try await fake.core.start(router)
         return fake
     }

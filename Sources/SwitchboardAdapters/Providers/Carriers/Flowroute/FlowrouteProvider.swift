@@ -40,6 +40,18 @@ public struct FlowrouteProvider: MessagingProvider {
         return FlowrouteWire.sendOutcome(status: answer.status, body: answer.json, rawBody: answer.body, retryAfter: answer.retryAfter)
     }
 
+    /// Lists one of the account's numbers (Numbers API v2, `GET /v2/numbers?limit=1`, same Basic
+    /// credentials): 200 means they work. SIPTRUNK's API is undocumented (providers.md §12), so no
+    /// check is guessed for it.
+    public func checkConnectivity(account: ChannelAccount, http: HTTPClient) async -> ChannelConnectivity? {
+        guard name == "flowroute" else { return nil }
+        guard let access = account.secret("access_key"), let secret = account.secret("secret_key") else { return .unauthorized }
+        let answer = await callProvider(
+            http, method: .GET, url: "\(baseURL)/v2/numbers?limit=1",
+            headers: ["Authorization": CarrierSupport.basic(access, secret), "Accept": "application/vnd.api+json"], timeout: .seconds(15))
+        return CarrierWire.connectivity(status: answer.status)
+    }
+
     public func readWebhook(_ request: WebhookRequest, account: ChannelAccount) throws(WebhookRejection) -> WebhookContent {
         try CarrierSupport.jsonEvents(request, FlowrouteWire.webhook)
     }
