@@ -147,6 +147,23 @@ struct WhatsAppProviderTests {
         }
     }
 
+    /// Inbound media: the media id is looked up on Graph and the file downloaded with the token.
+    @Test func inboundMediaIsFetchedThroughTheMediaNodeWithTheToken() async throws {
+        try await F.whatsApp(.sqlite) { f in
+            let mediaID = f.fake.hostMedia(contentType: "image/jpeg", bytes: Array("JPEG-BYTES".utf8))
+            let image = MetaWebhooks.whatsAppMessage(id: "wamid.IMG2", waID: F.waID, message: [
+                "type": "image", "image": ["caption": "receipt", "mime_type": "image/jpeg", "sha256": "h", "id": .string(mediaID)],
+            ])
+            #expect(try await f.deliver(image).status == .ok)
+            _ = try await f.hub.hub.mediaFetcher.fetchDue()
+            let files = try #require(try await f.text("SELECT files FROM messages WHERE direction = 'in'", "files"))
+            let entry = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(files.utf8)).arrayValue?.first)
+            #expect(entry["uri"]?.stringValue?.hasPrefix("https://hub.example.test/api/chat/") == true)
+            #expect(entry["type"] == "image/jpeg" && entry["size"] == .int(10) && entry["name"] == .string("whatsapp-\(mediaID).jpeg"))
+            #expect(f.fake.media.refusedDownloads.count == 0)
+        }
+    }
+
     @Test func mediaAndTemplateSendsAreShapedLikeGraph() async throws {
         try await F.whatsApp(.sqlite) { f in
             _ = try await f.deliver(MetaWebhooks.whatsAppText(id: "wamid.in", waID: F.waID, text: "hi"))

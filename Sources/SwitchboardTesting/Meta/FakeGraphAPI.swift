@@ -52,6 +52,8 @@ public final class FakeGraphAPI: Sendable {
     public let sendFailures = Script<Failure>()
     /// Failures for the next credential checks.
     public let checkFailures = Script<Failure>()
+    /// Inbound media held for download (see FakeGraphAPI+Media.swift).
+    public let media = GraphMediaShelf()
     private let counter = Atomic<Int>(0)
 
     public var baseURL: String { server.baseURL }
@@ -63,7 +65,11 @@ public final class FakeGraphAPI: Sendable {
         let box = GraphFakeBox<FakeGraphAPI>()
         let router = Router()
         router.post(":version/:node/messages") { request, context in try await box.value!.handleSend(request, context: context) }
-        router.get(":version/:node") { request, context in try box.value!.handleNode(request, context: context) }
+        router.get(":version/:node") { request, context in
+            if let answer = box.value!.mediaNode(request, node: context.parameters.get("node") ?? "") { return answer }
+            return try box.value!.handleNode(request, context: context)
+        }
+        router.get("whatsapp_business/attachments") { request, _ in box.value!.mediaDownload(request) }
         let fake = FakeGraphAPI(
             whatsAppToken: whatsAppToken, phoneNumberID: phoneNumberID, pageToken: pageToken, pageID: pageID, appSecret: appSecret,
             server: try await FakeServer.start(router))
