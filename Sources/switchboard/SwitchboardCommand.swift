@@ -28,6 +28,7 @@ struct CommonOptions: ParsableArguments {
         configuration.secretKey = env["SWITCHBOARD_SECRET_KEY"]
         if let level = env["SWITCHBOARD_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { configuration.logLevel = level }
         if let lease = env["SWITCHBOARD_OUTBOX_LEASE_SECONDS"].flatMap(Int64.init), lease > 0 { configuration.outboxLeaseSeconds = lease }
+        if let days = env["SWITCHBOARD_EVENT_RETENTION_DAYS"].flatMap(Int64.init), days > 0 { configuration.eventRetentionDays = days }
         for (key, value) in env where key.hasPrefix("SWITCHBOARD_PROVIDER_URL_") {
             configuration.providerBaseURLs[String(key.dropFirst("SWITCHBOARD_PROVIDER_URL_".count)).lowercased()] = value
         }

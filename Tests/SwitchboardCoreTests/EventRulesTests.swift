@@ -34,6 +34,9 @@ struct EventRulesTests {
         #expect(ResumePoint.resolve(lastSeq: 12, head: 40) == ResumePoint(after: 12, reset: false))
         #expect(ResumePoint.resolve(lastSeq: 40, head: 40) == ResumePoint(after: 40, reset: false))
         #expect(ResumePoint.resolve(lastSeq: 99, head: 40) == ResumePoint(after: 40, reset: true))
+        // Retention pruned through seq 20: a client at 19 may have missed pruned events; at 20 it has not.
+        #expect(ResumePoint.resolve(lastSeq: 19, head: 40, prunedThrough: 20) == ResumePoint(after: 40, reset: true))
+        #expect(ResumePoint.resolve(lastSeq: 20, head: 40, prunedThrough: 20) == ResumePoint(after: 20, reset: false))
     }
 
     @Test func audiences() {

@@ -97,7 +97,8 @@ public struct Switchboard: Sendable {
             logger: logger
         )
         app.addServices(DatabaseCloser(database: database), dispatcher, sandbox, mediaFetcher, FileSweeper(files: files), ConnectivityChecker(channels: channelStore, providers: providers, http: http, logger: logger),
-            AutoCloser(database: database, clock: clock, logger: logger))
+            AutoCloser(database: database, clock: clock, logger: logger),
+            EventRetention(database: database, clock: clock, logger: logger, retentionDays: configuration.eventRetentionDays))
         app.addServices(realtime.services)
         return app
     }

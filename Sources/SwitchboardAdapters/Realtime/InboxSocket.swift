@@ -20,8 +20,9 @@ extension InboxAuth: AgentAuthenticator {
 /// event the agent may see (audience lists the agent, or is empty) with `seq > start`, oldest
 /// first, each once, as `{"seq":…,"type":…,"session_id":…|null,"created_at":…,"data":<payload>}`.
 /// Without `last_seq` the stream starts at the log's head; a `last_seq` beyond the head (another
-/// install) starts there with `"reset":true` (the client reloads). A client that reconnects with
-/// the last `seq` it processed misses nothing and gets nothing twice. `heartbeat` is answered;
+/// install) or below what retention pruned (`EventRetention`) starts there with `"reset":true`
+/// (the client reloads). A client that reconnects with the last `seq` it processed misses nothing
+/// and gets nothing twice. `heartbeat` is answered;
 /// there is no idle close (WebSocket pings detect dead peers). A refused sign-in gets
 /// `{"errcode":10004,…}` and a close (1008).
 struct InboxSocket: Sendable {
@@ -46,7 +47,8 @@ struct InboxSocket: Sendable {
             try await SocketLoop.refuse(outbound, APIError(.parameterError, invalidParams: reader.issues))
             return
         }
-        let start = ResumePoint.resolve(lastSeq: lastSeq, head: hub.cursor)
+        let prunedThrough = try await hub.database.run { db in try await EventRetention.prunedThrough(db) }
+        let start = ResumePoint.resolve(lastSeq: lastSeq, head: hub.cursor, prunedThrough: prunedThrough)
         let ready: JSONValue = ["ready": true, "last_seq": .int(start.after), "reset": .bool(start.reset)]
         try await outbound.write(.text(ready.serialized()))
         try await loop.run(

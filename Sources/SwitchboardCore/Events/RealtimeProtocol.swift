@@ -60,7 +60,8 @@ public struct ResumePoint: Sendable, Equatable {
     /// Events with a larger `seq` are sent.
     public var after: Int64
     /// True when the client's `last_seq` lay beyond the log's head (another install, a restored
-    /// database): it must reload its state instead of trusting what it holds.
+    /// database) or before what retention pruned: it must reload its state instead of trusting
+    /// what it holds.
     public var reset: Bool
 
     public init(after: Int64, reset: Bool) {
@@ -68,9 +69,11 @@ public struct ResumePoint: Sendable, Equatable {
         self.reset = reset
     }
 
-    public static func resolve(lastSeq: Int64?, head: Int64) -> ResumePoint {
+    /// `prunedThrough`: the highest `seq` retention deleted (events after `lastSeq` may be gone
+    /// when `lastSeq` is below it).
+    public static func resolve(lastSeq: Int64?, head: Int64, prunedThrough: Int64 = 0) -> ResumePoint {
         guard let lastSeq, lastSeq >= 0 else { return ResumePoint(after: head, reset: false) }
-        if lastSeq > head { return ResumePoint(after: head, reset: true) }
+        if lastSeq > head || lastSeq < prunedThrough { return ResumePoint(after: head, reset: true) }
         return ResumePoint(after: lastSeq, reset: false)
     }
 }
