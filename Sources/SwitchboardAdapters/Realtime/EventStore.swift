@@ -26,8 +26,8 @@ public struct StoredEvent: Sendable, Equatable {
     }
 
     /// The envelope third-party platforms receive.
-    public func envelope(serial: String) -> String {
-        EventEnvelope.render(type: type, serial: serial, messageText: messageText)
+    public func envelope(serial: String, withSeq: Bool = false) -> String {
+        EventEnvelope.render(type: type, serial: serial, messageText: messageText, seq: withSeq ? seq : nil)
     }
 }
 

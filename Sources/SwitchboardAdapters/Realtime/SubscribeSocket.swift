@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import SwitchboardCore
@@ -13,6 +14,11 @@ import SwitchboardCore
 /// - Events that happen from the moment of connection on are sent as Yeastar envelopes, `msg`
 ///   a JSON string, for the topics held when the event is sent. An OpenAPI client acts as the
 ///   platform, so it sees every event regardless of audience.
+/// - Resuming (ours): `&last_seq=N&topic_list=30031,30032` starts with those topics and sends the
+///   events after `N` first; the connection opens with `{"ready":true,"last_seq":…,"reset":…}`
+///   (`reset`: the log cannot honour `N` — another install, or pruned — so it starts at the
+///   head) and every envelope carries its `seq`. A client that reconnects with the last `seq` it
+///   processed misses nothing and gets nothing twice.
 struct SubscribeSocket: Sendable {
     let hub: EventHub
     let tokens: TokenService
@@ -31,10 +37,26 @@ struct SubscribeSocket: Sendable {
             try await SocketLoop.refuse(outbound, .tokenExpired)
             return
         }
-        let topics = Shared<Set<Int>>([])
+        var reader = request.queryReader
+        let lastSeq = reader.int("last_seq", range: 0...Int64.max)
+        let initialTopics = reader.string("topic_list").map(Self.topics)
+        if case nil? = initialTopics { reader.fail("topic_list", "comma-separated event ids") }
+        if !reader.issues.isEmpty {
+            try await SocketLoop.refuse(outbound, APIError(.parameterError, invalidParams: reader.issues))
+            return
+        }
+        var start = hub.cursor
+        if lastSeq != nil {
+            let prunedThrough = try await hub.database.run { db in try await EventRetention.prunedThrough(db) }
+            let resume = ResumePoint.resolve(lastSeq: lastSeq, head: start, prunedThrough: prunedThrough)
+            start = resume.after
+            try await outbound.write(.text((["ready": true, "last_seq": .int(start), "reset": .bool(resume.reset)] as JSONValue).serialized()))
+        }
+        let topics = Shared<Set<Int>>(Set(initialTopics.flatMap { $0 } ?? []))
         let serial = self.serial
+        let withSeq = lastSeq != nil
         try await loop.run(
-            inbound: inbound, outbound: outbound, feed: hub.subscribe(after: hub.cursor),
+            inbound: inbound, outbound: outbound, feed: hub.subscribe(after: start),
             onText: { text in
                 switch RealtimeCommand.parse(text, decodeJSON: SocketLoop.decodeJSON) {
                 case .heartbeat:
@@ -47,7 +69,14 @@ struct SubscribeSocket: Sendable {
                 }
             },
             render: { event in
-                topics.value.contains(event.type) ? event.envelope(serial: serial) : nil
+                topics.value.contains(event.type) ? event.envelope(serial: serial, withSeq: withSeq) : nil
             })
+    }
+
+    /// `30031,30032` → the ids; nil when any part is not a number.
+    static func topics(_ text: String) -> [Int]? {
+        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let ids = parts.compactMap { Int($0) }
+        return ids.count == parts.count ? ids : nil
     }
 }

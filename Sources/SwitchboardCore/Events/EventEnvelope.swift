@@ -8,10 +8,13 @@ public enum EventEnvelope {
         render(type: type, serial: serial, messageText: message.serialized())
     }
 
-    /// The envelope text when `msg` is already serialized JSON.
-    public static func render(type: Int, serial: String, messageText: String) -> String {
-        let envelope: JSONValue = ["type": .integer(type), "sn": .string(serial), "msg": .string(messageText)]
-        return envelope.serialized()
+    /// The envelope text when `msg` is already serialized JSON. `seq` (ours, the event's place in
+    /// the log) is added when given, so a subscriber can resume after it; Yeastar receivers read
+    /// `type`/`sn`/`msg` and ignore it.
+    public static func render(type: Int, serial: String, messageText: String, seq: Int64? = nil) -> String {
+        var envelope: JSONObject = ["type": .integer(type), "sn": .string(serial), "msg": .string(messageText)]
+        if let seq { envelope["seq"] = .int(seq) }
+        return JSONValue.object(envelope).serialized()
     }
 
     /// The event types third-party platforms receive when a webhook selects "all events"
