@@ -31,7 +31,7 @@ struct WebLiveChatAPITests {
 
         /// A new visitor's token.
         func visitor(_ name: String = "Alice") async throws -> String {
-            let answer = try await widget(.post, "start", ["name": .string(name)])
+            let answer = try await widget(.post, "start", ["name": .string(name), "email": "v@example.com"])
             return try #require(answer.json["token"]?.stringValue, "\(answer.text)")
         }
 
