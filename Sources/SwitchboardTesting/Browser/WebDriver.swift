@@ -38,6 +38,9 @@ public final class Browser: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: chromedriver)
         process.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
+        if let log = ProcessInfo.processInfo.environment["SWITCHBOARD_CHROMEDRIVER_LOG"] {
+            process.arguments! += ["--verbose", "--log-path=\(log)-\(port).log"]
+        }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -61,7 +64,7 @@ public final class Browser: Sendable {
             try await driver.resize(size)
             return driver
         } catch {
-            process.terminate()
+            await driver.stopDriver()
             throw error
         }
     }
@@ -72,8 +75,15 @@ public final class Browser: Sendable {
     /// Ends the session and the driver.
     public func quit() async {
         _ = try? await request(.DELETE, path)
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        await stopDriver()
+    }
+
+    /// chromedriver does not stop on SIGTERM: kill it and wait (without blocking a thread) until it is gone.
+    private func stopDriver() async {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        let deadline = ContinuousClock.now + .seconds(5)
+        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
     }
 
     public func resize(_ size: Size) async throws {
@@ -110,8 +120,12 @@ public final class Browser: Sendable {
 
     /// Keys typed into whatever has focus (`Key.tab`, `Key.enter`, text).
     public func keys(_ text: String) async throws {
-        let element = try await command(.GET, "/element/active")[Self.elementKey]?.stringValue ?? ""
-        _ = try await command(.POST, "/element/\(element)/value", ["text": .string(text)])
+        var actions: [JSONValue] = []
+        for character in text {
+            actions.append(["type": "keyDown", "value": .string(String(character))])
+            actions.append(["type": "keyUp", "value": .string(String(character))])
+        }
+        _ = try await command(.POST, "/actions", ["actions": [["type": "key", "id": "keyboard", "actions": .array(actions)]]])
     }
 
     /// WebDriver key codes.
@@ -174,7 +188,10 @@ public final class Browser: Sendable {
 
     /// A command on the session; answers `value`, throwing on a WebDriver error.
     private func command(_ method: HTTPMethod, _ suffix: String, _ body: JSONValue? = nil) async throws -> JSONValue {
-        let answer = try await request(method, path + suffix, body ?? (method == .POST ? [:] : nil))
+        // Only POSTs carry a body (`nil` must not become JSON `null`: JSONValue is nil-literal expressible).
+        var payload: JSONValue?
+        if method == .POST { payload = body ?? .object([:]) }
+        let answer = try await request(method, path + suffix, payload)
         let value = answer["value"] ?? .null
         if let error = value["error"]?.stringValue { throw TestFailure("WebDriver \(suffix): \(error): \(value["message"]?.stringValue ?? "")") }
         return value
