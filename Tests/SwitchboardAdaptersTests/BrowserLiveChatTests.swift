@@ -52,7 +52,7 @@ struct BrowserLiveChatTests {
                     try await visitor.waitForText(Self.autoReply, in: "#sblc-messages")
 
                     // The visitor's message went the inbound way: a session for the agent, live in the inbox.
-                    try await agent.waitForText("My parcel is late", in: "#session-list")
+                    try await agent.waitForText("Alice", in: "#session-list")
                     try await agent.click("#session-list .session")
                     try await agent.waitForText("My parcel is late", in: "#messages")
                     try await agent.type("#reply", "Sorry Alice, let me check.")
