@@ -96,7 +96,7 @@ public final class Browser: Sendable {
     }
 
     /// The element matching `css`, waiting up to `timeout` for it to exist.
-    public func find(_ css: String, timeout: Duration = .seconds(10)) async throws -> String {
+    public func find(_ css: String, timeout: Duration = .seconds(20)) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         while true {
             let answer = try await request(.POST, path + "/element", ["using": "css selector", "value": .string(css)])
@@ -146,7 +146,7 @@ public final class Browser: Sendable {
     }
 
     /// Polls `condition` until it holds or `timeout` passes (then throws, naming `what`).
-    public func waitUntil(_ what: String, timeout: Duration = .seconds(10), _ condition: @Sendable () async throws -> Bool) async throws {
+    public func waitUntil(_ what: String, timeout: Duration = .seconds(20), _ condition: @Sendable () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while true {
             if (try? await condition()) == true { return }
@@ -156,7 +156,7 @@ public final class Browser: Sendable {
     }
 
     /// Waits until the page's text contains `text`.
-    public func waitForText(_ text: String, in css: String = "body", timeout: Duration = .seconds(10)) async throws {
+    public func waitForText(_ text: String, in css: String = "body", timeout: Duration = .seconds(20)) async throws {
         try await waitUntil("\"\(text)\" in \(css)", timeout: timeout) { try await self.text(css).contains(text) }
     }
 
