@@ -7,7 +7,7 @@ start_test_postgres() {
     chown postgres "$PG_DATA"
     runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust >/dev/null
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_DATA -c max_connections=200 -c fsync=off" start >/dev/null
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_DATA -c max_connections=500 -c fsync=off" start >/dev/null
     export PG_BIN PG_DATA
 }
 

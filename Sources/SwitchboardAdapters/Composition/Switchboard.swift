@@ -81,6 +81,7 @@ public struct Switchboard: Sendable {
         ChannelRoutes(database: database, clock: clock, secrets: secrets, configuration: configuration).addRoutes(to: protected)
         SessionRoutes(self).addRoutes(openapi: protected, router: router)
         realtime.addRoutes(to: protected)
+        WebRoutes(self).addRoutes(to: router, openapi: protected)
         return router
     }
 

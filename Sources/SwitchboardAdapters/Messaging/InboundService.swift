@@ -31,12 +31,17 @@ struct InboundService: Sendable {
                 SELECT id FROM messages WHERE channel_id = \(bind: account.channelID) AND inbound_key = \(bind: message.providerMessageID)
                 """).first()
             if duplicate != nil { return nil }
-            guard let number = try await db.raw("""
+            // A Live Chat channel has no numbers: its `channel_number` routes by the channel's own destination.
+            let liveChat = account.type == ChannelType.livechat.rawValue
+            guard let number = try await db.raw(liveChat ? """
+                SELECT NULL AS id, COALESCE(destination_type, 'api') AS destination_type, destination_id FROM message_channels
+                WHERE id = \(bind: account.channelID) AND channel_number = \(bind: message.to)
+                """ : """
                 SELECT id, destination_type, destination_id FROM channel_numbers
                 WHERE channel_id = \(bind: account.channelID) AND did_number = \(bind: message.to)
                 """).first()
             else { throw UnknownNumber(number: message.to) }
-            let numberID = try number.decode(column: "id", as: Int64.self)
+            let numberID = try number.decode(column: "id", as: Int64?.self)
             let route = SessionRoute(
                 destinationType: try number.decode(column: "destination_type", as: String.self),
                 destinationID: try number.decode(column: "destination_id", as: Int64?.self))
@@ -54,7 +59,8 @@ struct InboundService: Sendable {
                   \(bind: message.from), \(bind: message.senderName), \(bind: message.to), 0, \(bind: message.text), \(bind: files), 1,
                   \(bind: message.providerMessageID), \(bind: message.providerMessageID), \(bind: message.receivedAt), \(bind: now))
                 """)
-            for (position, media) in message.media.enumerated() {
+            // Live Chat visitors upload into our file store: there is nothing to download.
+            for (position, media) in message.media.enumerated() where !liveChat {
                 try await db.raw("""
                     INSERT INTO media_downloads (message_id, position, url, content_type, due_at)
                     VALUES (\(bind: messageID), \(bind: position), \(bind: media.url), \(bind: media.contentType ?? ""), \(bind: now))

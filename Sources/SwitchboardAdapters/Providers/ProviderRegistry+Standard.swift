@@ -6,7 +6,7 @@ extension ProviderRegistry {
         ProviderRegistry(
             [
                 GeneralProvider(name: "general"), GeneralProvider(name: "athena"),
-                GeneralProvider(name: "ixica"), GeneralProvider(name: "vetta"), SandboxProvider(world: sandbox),
+                GeneralProvider(name: "ixica"), GeneralProvider(name: "vetta"), SandboxProvider(world: sandbox), LiveChatProvider(),
             ] + carrierProviders(configuration: configuration) + metaProviders(configuration: configuration))
     }
 }

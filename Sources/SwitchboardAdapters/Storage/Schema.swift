@@ -3,6 +3,7 @@ public enum Schema {
     public static let migrations: [Migration] = [
         foundation, channelsAndQueues, messaging, sessionAgents, eventDelivery, files,
         numberStatsShards,
+        web,
     ]
 
     static let foundation = Migration("001_foundation", [

@@ -80,21 +80,15 @@ struct InboxAuth: Sendable {
     }
 
     static func setCookie(_ value: String, maxAge: Int64) -> String {
-        "\(cookieName)=\(value); Path=/; Max-Age=\(maxAge); Secure; HttpOnly; SameSite=Strict"
+        WebCookies.set(cookieName, value, maxAge: maxAge)
     }
 
     /// The value of our cookie in the `Cookie` header(s).
     static func cookie(in request: Request) -> String? {
-        for header in request.headers[values: .cookie] {
-            for part in header.split(separator: ";") {
-                let pair = part.split(separator: "=", maxSplits: 1).map { String($0).trimmingSpaces }
-                if pair.count == 2, pair[0] == cookieName, !pair[1].isEmpty { return pair[1] }
-            }
-        }
-        return nil
+        WebCookies.value(cookieName, in: request)
     }
 
-    private func failures(_ key: String) async throws -> LoginThrottle.Record? {
+    func failures(_ key: String) async throws -> LoginThrottle.Record? {
         try await database.run { db in
             try await db.raw("SELECT failures, blocked_until FROM login_failures WHERE ip = \(bind: key)").first().map {
                 LoginThrottle.Record(failures: try $0.decode(column: "failures", as: Int.self), blockedUntil: try $0.decode(column: "blocked_until", as: Int64.self))
@@ -102,7 +96,7 @@ struct InboxAuth: Sendable {
         }
     }
 
-    private func saveFailures(_ key: String, _ record: LoginThrottle.Record) async throws {
+    func saveFailures(_ key: String, _ record: LoginThrottle.Record) async throws {
         try await database.run { db in
             try await db.raw("""
                 INSERT INTO login_failures (ip, failures, blocked_until) VALUES (\(bind: key), \(bind: record.failures), \(bind: record.blockedUntil))

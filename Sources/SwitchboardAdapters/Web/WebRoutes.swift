@@ -1,0 +1,26 @@
+import Hummingbird
+
+/// Registers the web: static assets, the admin portal, the agent inbox page and its extra
+/// endpoints, the Live Chat widget and its API, and the Live Chat office-hours endpoints.
+struct WebRoutes {
+    let hub: Switchboard
+
+    init(_ hub: Switchboard) { self.hub = hub }
+
+    func addRoutes(to router: Router<AppRequestContext>, openapi: RouterGroup<AppRequestContext>) {
+        let web = WebResources.shared
+        let inboxAuth = InboxAuth(database: hub.database, clock: hub.clock)
+        router.get("assets/:name") { request, context in web.assetResponse(try context.parameters.require("name"), request: request) }
+        PortalController(
+            sessions: AdminSessions(database: hub.database, clock: hub.clock, credentials: hub.credentials, inbox: inboxAuth),
+            database: hub.database, web: web
+        ).addRoutes(to: router)
+        InboxPage(auth: inboxAuth, database: hub.database, files: hub.files, web: web).addRoutes(to: router)
+        let dispatcher = hub.dispatcher
+        LiveChatWidgetAPI(
+            database: hub.database, clock: hub.clock, inbound: hub.inbound, files: hub.files, hub: hub.realtime.hub,
+            nudge: { dispatcher.nudge() }, web: web
+        ).addRoutes(to: router)
+        LiveChatHoursStore.addRoutes(to: openapi, database: hub.database, clock: hub.clock)
+    }
+}

@@ -1,0 +1,219 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+import SwitchboardCore
+
+/// A small W3C WebDriver client driving headless Chromium through a `chromedriver` child process
+/// on a free loopback port. One `Browser` is one WebDriver session; `quit()` ends both.
+public final class Browser: Sendable {
+    /// Desktop and phone viewports.
+    public enum Size: Sendable {
+        case desktop, phone
+        var rect: (width: Int, height: Int) { self == .desktop ? (1280, 860) : (390, 844) }
+    }
+
+    public static let chromium = "/usr/bin/chromium"
+    public static let chromedriver = "/usr/bin/chromedriver"
+
+    let base: String
+    let process: Process
+    let http = HTTPClient.shared
+
+    /// Whether this machine can run the browser tests.
+    public static var isAvailable: Bool {
+        FileManager.default.isExecutableFile(atPath: chromium) && FileManager.default.isExecutableFile(atPath: chromedriver)
+    }
+
+    private init(base: String, process: Process) {
+        self.base = base
+        self.process = process
+    }
+
+    /// Starts chromedriver and a headless Chromium session at `size`.
+    public static func launch(size: Size = .desktop) async throws -> Browser {
+        let port = try await freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: chromedriver)
+        process.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
+        if let log = ProcessInfo.processInfo.environment["SWITCHBOARD_CHROMEDRIVER_LOG"] {
+            process.arguments! += ["--verbose", "--log-path=\(log)-\(port).log"]
+        }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let driver = Browser(base: "http://127.0.0.1:\(port)", process: process)
+        do {
+            try await driver.waitUntil("chromedriver ready", timeout: .seconds(20)) {
+                (try? await driver.request(.GET, "/status"))?["value"]?["ready"] == true
+            }
+            let rect = size.rect
+            let capabilities: JSONValue = ["capabilities": ["alwaysMatch": [
+                "browserName": "chrome",
+                "goog:chromeOptions": ["binary": .string(chromium), "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                    .string("--window-size=\(rect.width),\(rect.height)"),
+                ]],
+                "goog:loggingPrefs": ["browser": "ALL"],
+            ]]]
+            let answer = try await driver.request(.POST, "/session", capabilities)
+            guard let id = answer["value"]?["sessionId"]?.stringValue else { throw TestFailure("no WebDriver session: \(answer.serialized())") }
+            driver.session.withLock { $0 = id }
+            try await driver.resize(size)
+            return driver
+        } catch {
+            await driver.stopDriver()
+            throw error
+        }
+    }
+
+    private let session = Mutex<String>("")
+    private var path: String { "/session/" + session.withLock { $0 } }
+
+    /// Ends the session and the driver.
+    public func quit() async {
+        _ = try? await request(.DELETE, path)
+        await stopDriver()
+    }
+
+    /// chromedriver does not stop on SIGTERM: kill it and wait (without blocking a thread) until it is gone.
+    private func stopDriver() async {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        let deadline = ContinuousClock.now + .seconds(5)
+        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+    }
+
+    public func resize(_ size: Size) async throws {
+        let rect = size.rect
+        _ = try await command(.POST, "/window/rect", ["width": .integer(rect.width), "height": .integer(rect.height)])
+    }
+
+    public func open(_ url: String) async throws {
+        _ = try await command(.POST, "/url", ["url": .string(url)])
+    }
+
+    /// The element matching `css`, waiting up to `timeout` for it to exist.
+    public func find(_ css: String, timeout: Duration = .seconds(20)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let answer = try await request(.POST, path + "/element", ["using": "css selector", "value": .string(css)])
+            if let found = answer["value"]?[Self.elementKey]?.stringValue { return found }
+            if ContinuousClock.now >= deadline { throw TestFailure("timed out waiting for element \(css)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    static let elementKey = "element-6066-11e4-a52e-4f735466cecf"
+
+    public func click(_ css: String) async throws {
+        let element = try await find(css)
+        _ = try await command(.POST, "/element/\(element)/click", [:])
+    }
+
+    public func type(_ css: String, _ text: String) async throws {
+        let element = try await find(css)
+        _ = try await command(.POST, "/element/\(element)/value", ["text": .string(text)])
+    }
+
+    /// Keys typed into whatever has focus (`Key.tab`, `Key.enter`, text).
+    public func keys(_ text: String) async throws {
+        var actions: [JSONValue] = []
+        for character in text {
+            actions.append(["type": "keyDown", "value": .string(String(character))])
+            actions.append(["type": "keyUp", "value": .string(String(character))])
+        }
+        _ = try await command(.POST, "/actions", ["actions": [["type": "key", "id": "keyboard", "actions": .array(actions)]]])
+    }
+
+    /// WebDriver key codes.
+    public enum Key {
+        public static let tab = "\u{E004}"
+        public static let enter = "\u{E007}"
+    }
+
+    /// Runs `script` (a function body; `arguments` are passed) and answers its return value.
+    @discardableResult
+    public func run(_ script: String, _ arguments: [JSONValue] = []) async throws -> JSONValue {
+        try await command(.POST, "/execute/sync", ["script": .string(script), "args": .array(arguments)])
+    }
+
+    /// The text of the first element matching `css`, or "" when there is none.
+    public func text(_ css: String) async throws -> String {
+        try await run("var e = document.querySelector(arguments[0]); return e ? e.innerText : '';", [.string(css)]).stringValue ?? ""
+    }
+
+    /// Polls `condition` until it holds or `timeout` passes (then throws, naming `what`).
+    public func waitUntil(_ what: String, timeout: Duration = .seconds(20), _ condition: @Sendable () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if (try? await condition()) == true { return }
+            if ContinuousClock.now >= deadline { throw TestFailure("timed out waiting for \(what)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// Waits until the page's text contains `text`.
+    public func waitForText(_ text: String, in css: String = "body", timeout: Duration = .seconds(20)) async throws {
+        try await waitUntil("\"\(text)\" in \(css)", timeout: timeout) { try await self.text(css).contains(text) }
+    }
+
+    /// The browser console entries since the last call, as (level, message).
+    public func consoleLog() async throws -> [(level: String, message: String)] {
+        let answer = try await request(.POST, path + "/se/log", ["type": "browser"])
+        return (answer["value"]?.arrayValue ?? []).map { ($0["level"]?.stringValue ?? "", $0["message"]?.stringValue ?? "") }
+    }
+
+    /// The console's errors (SEVERE entries) since the last call.
+    public func consoleErrors() async throws -> [String] {
+        try await consoleLog().filter { $0.level == "SEVERE" }.map(\.message)
+    }
+
+    /// A PNG of the viewport.
+    public func screenshot() async throws -> Data {
+        guard let text = try await command(.GET, "/screenshot").stringValue, let data = Data(base64Encoded: text) else {
+            throw TestFailure("no screenshot")
+        }
+        return data
+    }
+
+    /// Writes a screenshot to `path` (directories created).
+    public func saveScreenshot(to file: String) async throws {
+        let data = try await screenshot()
+        try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try data.write(to: URL(fileURLWithPath: file))
+    }
+
+    /// A command on the session; answers `value`, throwing on a WebDriver error.
+    private func command(_ method: HTTPMethod, _ suffix: String, _ body: JSONValue? = nil) async throws -> JSONValue {
+        // Only POSTs carry a body (`nil` must not become JSON `null`: JSONValue is nil-literal expressible).
+        var payload: JSONValue?
+        if method == .POST { payload = body ?? .object([:]) }
+        let answer = try await request(method, path + suffix, payload)
+        let value = answer["value"] ?? .null
+        if let error = value["error"]?.stringValue { throw TestFailure("WebDriver \(suffix): \(error): \(value["message"]?.stringValue ?? "")") }
+        return value
+    }
+
+    private func request(_ method: HTTPMethod, _ path: String, _ body: JSONValue? = nil) async throws -> JSONValue {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body.serialized()))
+        }
+        let response = try await http.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 64 << 20)
+        return (try? JSONDecoder().decode(JSONValue.self, from: Data(bytes.readableBytesView))) ?? .null
+    }
+
+    /// A loopback port nobody listens on right now.
+    static func freePort() async throws -> Int {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        let port = channel.localAddress?.port ?? 0
+        try await channel.close()
+        return port
+    }
+}
