@@ -86,6 +86,7 @@ public struct Switchboard: Sendable {
         ChannelRoutes(database: database, clock: clock, secrets: secrets, configuration: configuration).addRoutes(to: protected)
         SessionRoutes(self).addRoutes(openapi: protected, router: router)
         CampaignController(database: database, clock: clock, runner: campaigns, files: files).addRoutes(to: protected)
+        TemplateController(templates: templates).addRoutes(to: protected)
         realtime.addRoutes(to: protected)
         return router
     }
@@ -105,7 +106,7 @@ public struct Switchboard: Sendable {
         app.addServices(DatabaseCloser(database: database), dispatcher, sandbox, mediaFetcher, FileSweeper(files: files), ConnectivityChecker(channels: channelStore, providers: providers, http: http, logger: logger),
             AutoCloser(database: database, clock: clock, logger: logger))
         app.addServices(realtime.services)
-        app.addServices(campaigns)
+        app.addServices(campaigns, TemplateRefresher(templates: templates))
         return app
     }
 }
@@ -116,6 +117,11 @@ extension Switchboard {
     }
 
     var inbound: InboundService { InboundService(database: database, clock: clock) }
+
+    /// WhatsApp templates synced from Graph (base URL overridable like the WhatsApp provider's).
+    var templates: TemplateStore {
+        TemplateStore(database: database, channels: channelStore, http: http, graph: GraphEndpoint(configuration.providerBaseURLs["whatsapp"]), clock: clock)
+    }
 
     /// Uploaded and downloaded files, served at `/api/chat/{id}`.
     public var files: FileStore {

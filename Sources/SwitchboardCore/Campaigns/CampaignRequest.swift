@@ -87,7 +87,14 @@ public struct CampaignRequest: Sendable, Equatable {
             }
         case .template?:
             if let text = r.requiredText("msg_param") {
-                if let value = parseJSON(text), case .object = value { msgParam = text; template = value } else { r.fail("msg_param", "invalid_format") }
+                if let value = parseJSON(text), case .object = value {
+                    // A pasted Google Maps link fills a location header's name and coordinates.
+                    let filled = WhatsAppTemplateCheck.fillLocations(value)
+                    msgParam = filled == value ? text : filled.serialized()
+                    template = filled
+                } else {
+                    r.fail("msg_param", "invalid_format")
+                }
             }
         case nil: break
         }
