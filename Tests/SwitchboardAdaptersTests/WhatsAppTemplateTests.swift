@@ -51,6 +51,17 @@ struct WhatsAppTemplateTests {
             let reread = try await m.api.get("message_channel/whatsapp_template", token: m.token, ["omnichannel_id": String(m.channelID), "search_value": "discount"])
             #expect(reread.json["data"]?.arrayValue?.first?["id"] == id)
             #expect(try await m.api.get("message_channel/whatsapp_template", token: m.token, ["omnichannel_id": "999"]).errcode == 40002)
+
+            // Once synced, message/send checks its template message too, and stores nothing when it is wrong.
+            let param = MetaWebhooks.seedTemplateParam.replacingOccurrences(of: #",{"type":"TEXT","text":"SmartMal","parameter_name":"companyname"}"#, with: "")
+            let send = try await m.api.post("message/send", token: m.token, [
+                "sender_type": 9, "sender_no": "api", "channel": "whatsapp", "did_number": .string(MetaChannelFixture.whatsAppNumber),
+                "to": "+16315551181", "msg_kind": 1, "whatsapp_msg_param": .string(param),
+            ])
+            #expect(send.errcode == 40002 && send.invalidFields == ["whatsapp_msg_param"], "\(send.text)")
+            #expect(try await m.hub.hub.database.run { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM messages").first()!.decode(column: "n", as: Int.self)
+            } == 0)
         }
     }
 

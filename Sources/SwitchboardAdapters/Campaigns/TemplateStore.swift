@@ -109,9 +109,24 @@ struct TemplateStore: Sendable {
         ]
     }
 
+    /// The same check for `message/send`, only once the channel's templates were synced (before
+    /// that the provider alone judges the template).
+    static func checkIfSynced(_ db: any SQLDatabase, channelID: Int64, param: JSONValue, field: String) async throws -> [ParamIssue] {
+        guard try await isSynced(db, channelID: channelID) else { return [] }
+        return try await check(db, channelID: channelID, param: param, field: field)
+    }
+
+    /// Whether the channel's templates were read from Graph successfully at least once.
+    static func isSynced(_ db: any SQLDatabase, channelID: Int64) async throws -> Bool {
+        if try await db.raw("SELECT channel_id FROM whatsapp_template_syncs WHERE channel_id = \(bind: channelID) AND error = ''").first() != nil {
+            return true
+        }
+        return try await db.raw("SELECT id FROM whatsapp_templates WHERE channel_id = \(bind: channelID)").first() != nil
+    }
+
     /// Problems of a template parameter object against the channel's synced template, as `msg_param`
     /// issues whose `value` says what is wrong or missing.
-    static func check(_ db: any SQLDatabase, channelID: Int64, param: JSONValue) async throws -> [ParamIssue] {
+    static func check(_ db: any SQLDatabase, channelID: Int64, param: JSONValue, field: String = "msg_param") async throws -> [ParamIssue] {
         var row: (any SQLRow)?
         if case .int(let id)? = param["id"] {
             row = try await db.raw("SELECT * FROM whatsapp_templates WHERE id = \(bind: id) AND channel_id = \(bind: channelID)").first()
@@ -122,7 +137,7 @@ struct TemplateStore: Sendable {
                 """).first()
         }
         guard let row else {
-            return [ParamIssue(field: "msg_param", validationType: "not_existed", value: "no synced template of this channel has that id or template_id")]
+            return [ParamIssue(field: field, validationType: "not_existed", value: "no synced template of this channel has that id or template_id")]
         }
         let template = SyncedTemplate(
             templateID: try row.decode(column: "template_id", as: String.self), name: try row.decode(column: "name", as: String.self),
@@ -131,7 +146,7 @@ struct TemplateStore: Sendable {
             parameterFormat: try row.decode(column: "parameter_format", as: String.self),
             components: SocketLoop.decodeJSON(try row.decode(column: "components", as: String.self)) ?? .array([]))
         return WhatsAppTemplateCheck.problems(param, against: template).map {
-            ParamIssue(field: "msg_param", validationType: "invalid_value", value: $0)
+            ParamIssue(field: field, validationType: "invalid_value", value: $0)
         }
     }
 }

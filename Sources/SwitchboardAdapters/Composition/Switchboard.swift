@@ -85,7 +85,7 @@ public struct Switchboard: Sendable {
         DirectoryRoutes(database: database, clock: clock).addRoutes(to: protected)
         ChannelRoutes(database: database, clock: clock, secrets: secrets, configuration: configuration).addRoutes(to: protected)
         SessionRoutes(self).addRoutes(openapi: protected, router: router)
-        CampaignController(database: database, clock: clock, runner: campaigns, files: files).addRoutes(to: protected)
+        CampaignController(database: database, clock: clock, runner: campaigns, files: files, templates: templates).addRoutes(to: protected)
         TemplateController(templates: templates).addRoutes(to: protected)
         realtime.addRoutes(to: protected)
         return router

@@ -11,6 +11,7 @@ struct CampaignController {
     let clock: any WallClock
     let runner: CampaignRunner
     let files: FileStore
+    let templates: TemplateStore
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("message_campaign/create", use: create)
@@ -31,10 +32,20 @@ struct CampaignController {
         var request = request
         let body = try await request.jsonObject(context: context)
         let campaign = try CampaignRequest.read(body, parseJSON: SocketLoop.decodeJSON)
+        try await syncTemplatesIfNeeded(campaign)
         let now = clock.now()
         let id = try await database.transaction { db in try await CampaignStore.create(db, campaign, now: now) }
         runner.nudge()
         return .success(["id": .int(id)])
+    }
+
+    /// A template campaign on a channel whose templates were never synced syncs them first (best effort).
+    private func syncTemplatesIfNeeded(_ campaign: CampaignRequest) async throws {
+        guard campaign.contentType == .template else { return }
+        let channelID = campaign.channelID
+        if try await !database.run({ db in try await TemplateStore.isSynced(db, channelID: channelID) }) {
+            _ = try? await templates.sync(channelID: channelID)
+        }
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> JSONResponse {
