@@ -211,7 +211,8 @@ public final class OutboxDispatcher: Service, Sendable {
                 """).first()
             guard owned != nil else { return }  // another node took over after our lease ran out
             let numberID = try await db.raw("""
-                SELECT s.number_id FROM messages m LEFT JOIN sessions s ON s.id = m.session_id WHERE m.id = \(bind: job.messageID)
+                SELECT COALESCE(s.number_id, (SELECT c.sender_id FROM campaigns c WHERE c.id = m.campaign_id)) AS number_id
+                FROM messages m LEFT JOIN sessions s ON s.id = m.session_id WHERE m.id = \(bind: job.messageID)
                 """).first()?.decode(column: "number_id", as: Int64?.self)
             switch outcome {
             case .accepted(let providerID):
