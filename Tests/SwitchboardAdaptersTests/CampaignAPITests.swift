@@ -154,3 +154,31 @@ struct CampaignAPITests {
         }
     }
 }
+
+extension CampaignAPITests {
+    @Test(arguments: TestEngines.available)
+    func theThousandCampaignLimitAndSendingCampaignsAreGuarded(engine: DatabaseEngine) async throws {
+        try await CampaignFixture.with(engine) { c in
+            let id = try await c.create(c.body("Running", numbers: ["+12025550101"]))
+            try await c.hub.hub.campaigns.tick()
+            #expect(try await c.status(id) == "executing")
+            let edit = try await c.api.post("message_campaign/update", token: c.token, ["id": .int(id), "name": "Changed"])
+            #expect(edit.errcode == 70084)
+            #expect(try await c.api.get("message_campaign/delete", token: c.token, ["id": String(id)]).errcode == 70084)
+            #expect(try await c.api.get("message_campaign/retry", token: c.token, ["id": String(id)]).errcode == 70084)
+            let channelID = c.f.channelID, numberID = c.numberID
+            try await c.hub.hub.database.run { db in
+                for index in 0..<999 {
+                    try await db.raw("""
+                        INSERT INTO campaigns (name, status, channel_type, channel_id, sender_id, recipient_type, content_type, send_type, send_mode, created_at, updated_at)
+                        VALUES (\(bind: "filler \(index)"), 'draft', 'sms', \(bind: channelID), \(bind: numberID), 'input', 'text', 'draft', 'direct', 0, 0)
+                        """).run()
+                }
+            }
+            let over = try await c.api.post("message_campaign/create", token: c.token, c.body("One too many", numbers: ["+12025550102"]))
+            #expect(over.errcode == 60002 && over.errmsg == "MAX LIMITATION EXCEEDED")
+            #expect(try await c.api.get("message_campaign/duplicate", token: c.token, ["id": String(id)]).errcode == 60002)
+            #expect(try await c.scalar("SELECT COUNT(*) AS n FROM campaigns") == 1000)
+        }
+    }
+}

@@ -37,12 +37,14 @@ public final class CampaignRunner: Service, Sendable {
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            var running: Int64?
             do {
-                try await tick()
+                running = try await tick()
             } catch {
                 logger.error("campaign pass failed", metadata: ["error": .string("\(error)")])
             }
-            await wakeups.wait(timeout: .milliseconds(100))
+            // Idle: a second between looks for due schedules (create and retry nudge at once).
+            await wakeups.wait(timeout: running == nil ? .seconds(1) : .milliseconds(100))
         }
     }
 
@@ -101,6 +103,12 @@ public final class CampaignRunner: Service, Sendable {
 
     /// Scheduled campaigns whose time has come join the queue; the oldest queued one starts.
     private func startNext(now: Int64) async throws -> Running? {
+        let due = try await database.run { db in
+            try await db.raw("""
+                SELECT id FROM campaigns WHERE status = 'pending' OR (status = 'scheduled' AND send_time <= \(bind: now)) LIMIT 1
+                """).first()
+        }
+        guard due != nil else { return nil }
         let started = try await database.transaction { db -> Bool in
             try await db.raw("""
                 UPDATE campaigns SET status = 'pending', queued_at = send_time WHERE status = 'scheduled' AND send_time <= \(bind: now)
