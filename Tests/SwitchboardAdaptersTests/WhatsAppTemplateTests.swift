@@ -107,6 +107,15 @@ struct WhatsAppTemplateTests {
             #expect(refused.errcode == 40002)
             #expect(refused.json["invalid_param_list"]?.arrayValue?.first?["value"] == "the body needs values for {{companyname}}", "\(refused.text)")
 
+            // Header files must be live uploads of an allowed image type.
+            let bmp = try await CampaignAPITests.upload(m.api, token: m.token, CampaignAPITests.multipart([("demo.bmp", "image/bmp", "BM")]))
+            let bmpID = try #require(bmp.json["list"]?.arrayValue?.first?["id"]?.stringValue)
+            for (file, value) in [(bmpID, "the header image must be png, gif, jpg, jpeg or webp"),
+                                  ("0123456789abcdef0123456789abcdef", "the header file 0123456789abcdef0123456789abcdef is not an uploaded file")] {
+                let wrong = try await m.api.call(.post, "message_campaign/create", token: m.token, body: example.replacingOccurrences(of: fileID, with: file))
+                #expect(wrong.errcode == 40002 && wrong.json["invalid_param_list"]?.arrayValue?.first?["value"] == .string(value), "\(wrong.text)")
+            }
+
             // Sent: draft → immediately, through the outbox to the fake Graph API, with our link for the header image.
             let sent = try await m.api.post("message_campaign/update", token: m.token, ["id": .int(id), "send_type": "immediately"])
             #expect(sent.errcode == 0, "\(sent.text)")

@@ -111,6 +111,7 @@ enum CampaignStore {
         }
         if request.contentType == .template, let template = request.template {
             issues.append(contentsOf: try await TemplateStore.check(db, channelID: request.channelID, param: template))
+            issues.append(contentsOf: try await headerFileIssues(db, template, now: now))
         }
         if !issues.isEmpty { throw APIError(.parameterError, invalidParams: issues) }
         let recipients: [Recipient]
@@ -124,6 +125,35 @@ enum CampaignStore {
             throw APIError(.maxLimitationExceeded, detail: "at most \(CampaignLimits.maxRecipients) recipients per campaign")
         }
         return recipients
+    }
+
+    /// Header files of a template message must be live uploads; images (judged by the stored file)
+    /// png, gif, jpg, jpeg or webp of at most 5 MB.
+    static func headerFileIssues(_ db: any SQLDatabase, _ param: JSONValue, now: Int64) async throws -> [ParamIssue] {
+        var issues: [ParamIssue] = []
+        for component in param["components"]?.arrayValue ?? [] where component["type"]?.stringValue?.uppercased() == "HEADER" {
+            for parameter in component["parameters"]?.arrayValue ?? [] {
+                let isImage = parameter["type"]?.stringValue?.uppercased() == "IMAGE"
+                for file in parameter["file_list"]?.arrayValue ?? [] {
+                    let id = file["id"]?.stringValue ?? ""
+                    guard let row = try await db.raw("""
+                        SELECT name, content_type, size FROM files WHERE id = \(bind: id) AND expires_at > \(bind: now)
+                        """).first() else {
+                        issues.append(ParamIssue(field: "msg_param", validationType: "not_existed", value: "the header file \(id) is not an uploaded file"))
+                        continue
+                    }
+                    guard isImage else { continue }
+                    let stored: JSONValue = [
+                        "name": .string(try row.decode(column: "name", as: String.self)),
+                        "type": .string(try row.decode(column: "content_type", as: String.self)),
+                        "size": .int(try row.decode(column: "size", as: Int64.self)),
+                    ]
+                    let problems = WhatsAppTemplateCheck.mediaProblems(format: "IMAGE", [["file_list": [stored]]])
+                    issues += problems.map { ParamIssue(field: "msg_param", validationType: "invalid_value", value: $0) }
+                }
+            }
+        }
+        return issues
     }
 
     /// The phonebook's E.164 numbers of `numberType` (others skipped, duplicates once); `70093` if it does not exist.

@@ -130,7 +130,8 @@ public enum WhatsAppTemplateCheck {
         return missing.isEmpty ? [] : ["the \(part) needs values for " + missing.map { "{{\($0)}}" }.joined(separator: ", ")]
     }
 
-    static func mediaProblems(format: String, _ parameters: [JSONValue]) -> [String] {
+    /// Header media problems: a file given; for images, an allowed type and at most 5 MB.
+    public static func mediaProblems(format: String, _ parameters: [JSONValue]) -> [String] {
         guard let parameter = parameters.first else { return ["the \(format.lowercased()) header needs a file"] }
         let files = parameter["file_list"]?.arrayValue ?? []
         let link = parameter[format.lowercased()]?["link"]?.stringValue
