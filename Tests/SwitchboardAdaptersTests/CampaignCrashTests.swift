@@ -54,7 +54,7 @@ struct CampaignCrashTests {
         ])
         let id = try #require(int(campaign.json?["id"]), "\(campaign.body)")
 
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(120)
         while fake.sent.count < 40 {
             guard ContinuousClock.now < deadline else { throw TestFailure("the campaign did not get going: \(fake.sent.count) sent") }
             try await Task.sleep(for: .milliseconds(5))
@@ -79,7 +79,7 @@ struct CampaignCrashTests {
         #expect(await detail()?["status"] == "stop")
         let retried = await restarted.call(.GET, "/openapi/v1.0/message_campaign/retry?id=\(id)&access_token=\(second)")
         #expect(retried.json?["errcode"] == 0, "\(retried.body)")
-        let finish = ContinuousClock.now + .seconds(60)
+        let finish = ContinuousClock.now + .seconds(180)
         while await detail()?["status"] != "completed" {
             guard ContinuousClock.now < finish else { throw TestFailure("the retried campaign did not complete") }
             try await Task.sleep(for: .milliseconds(100))

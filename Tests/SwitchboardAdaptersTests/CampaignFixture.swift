@@ -71,7 +71,7 @@ final class CampaignFixture: Sendable {
     func status(_ id: Int64) async throws -> String { try await detail(id)["status"]?.stringValue ?? "" }
 
     /// Steps the runner and the outbox until campaign `id` is `completed` (fails after `seconds`).
-    func runUntilCompleted(_ id: Int64, seconds: Int = 60) async throws {
+    func runUntilCompleted(_ id: Int64, seconds: Int = 180) async throws {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {
             try await hub.hub.campaigns.tick()

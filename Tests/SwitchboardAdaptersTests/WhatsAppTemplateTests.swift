@@ -119,7 +119,7 @@ struct WhatsAppTemplateTests {
             // Sent: draft → immediately, through the outbox to the fake Graph API, with our link for the header image.
             let sent = try await m.api.post("message_campaign/update", token: m.token, ["id": .int(id), "send_type": "immediately"])
             #expect(sent.errcode == 0, "\(sent.text)")
-            let deadline = ContinuousClock.now + .seconds(30)
+            let deadline = ContinuousClock.now + .seconds(180)
             while try await m.api.get("message_campaign/get", token: m.token, ["id": String(id)]).json["data"]?["status"] != "completed" {
                 guard ContinuousClock.now < deadline else { throw TestFailure("the template campaign did not complete") }
                 try await m.hub.hub.campaigns.tick()
