@@ -154,22 +154,43 @@ public final class CampaignRunner: Service, Sendable {
         }
         _ = waiting
         let content = try messageContent(campaign)
-        for (recipientID, number, name) in next {
+        // Several recipients per transaction (a commit per message is what limits PostgreSQL);
+        // a chunk that fails is redone one recipient at a time so one bad number fails alone.
+        for start in stride(from: 0, to: next.count, by: 25) {
+            let chunk = Array(next[start..<min(start + 25, next.count)])
             do {
                 try await database.transactionRetryingConflicts { db in
-                    try await Self.queue(db, campaign, recipientID: recipientID, number: number, name: name, content: content, now: now)
+                    for (recipientID, number, name) in chunk {
+                        try await Self.queue(db, campaign, recipientID: recipientID, number: number, name: name, content: content, now: now)
+                    }
                 }
+                dispatcher.nudge()
             } catch {
-                let reason = (error as? APIError).map { $0.detail ?? $0.code.message } ?? "could not queue the message"
-                logger.warning("campaign recipient not queued", metadata: ["campaign": .stringConvertible(campaign.id), "error": .string("\(error)")])
-                try await database.run { db in
-                    try await db.raw("""
-                        UPDATE campaign_recipients SET error = \(bind: reason), round = \(bind: campaign.round) WHERE id = \(bind: recipientID)
-                        """).run()
+                for (recipientID, number, name) in chunk {
+                    try await queueAlone(campaign, recipientID: recipientID, number: number, name: name, content: content, now: now)
                 }
             }
         }
         return next.count
+    }
+
+    /// Queues one recipient in its own transaction; a failure is recorded on the recipient as its result.
+    private func queueAlone(
+        _ campaign: Running, recipientID: Int64, number: String, name: String, content: OutboundService.Content, now: Int64
+    ) async throws {
+        do {
+            try await database.transactionRetryingConflicts { db in
+                try await Self.queue(db, campaign, recipientID: recipientID, number: number, name: name, content: content, now: now)
+            }
+        } catch {
+            let reason = (error as? APIError).map { $0.detail ?? $0.code.message } ?? "could not queue the message"
+            logger.warning("campaign recipient not queued", metadata: ["campaign": .stringConvertible(campaign.id), "error": .string("\(error)")])
+            try await database.run { db in
+                try await db.raw("""
+                    UPDATE campaign_recipients SET error = \(bind: reason), round = \(bind: campaign.round) WHERE id = \(bind: recipientID)
+                    """).run()
+            }
+        }
     }
 
     /// What every recipient's message carries.
