@@ -22,6 +22,9 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Messages sent at 10 and 80 msg/s.") var messages = 500
     @Option(help: "Messages sent at 1 msg/s (each takes a second).") var slowMessages = 60
     @Flag(help: "Skip the send-rate runs.") var skipRates = false
+    @Option(help: "all: inbound and send rates; campaign: one campaign of --recipients at --campaign-rate msg/s.") var mode = "all"
+    @Option(help: "Campaign recipients (campaign mode).") var recipients = 1000
+    @Option(help: "Campaign channel send rate (campaign mode).") var campaignRate = 80
 
     func run() async throws {
         let directory = NSTemporaryDirectory() + "switchboard-bench-" + UUID().uuidString.lowercased()
@@ -45,6 +48,11 @@ struct Bench: AsyncParsableCommand {
 
         print("Switchboard bench — \(hub.database.engine.rawValue), \(ProcessInfo.processInfo.activeProcessorCount) cores, debug build unless run with -c release")
         print("")
+        if mode == "campaign" {
+            try await CampaignBench.run(hub: hub, api: api, fake: fake, extensionID: extensionID, recipients: recipients, rate: campaignRate)
+            await fake.stop()
+            return
+        }
         // 1. Inbound.
         let channel = try await api.createChannel(fake: fake, number: "+15550001000", rate: 80, extensionID: extensionID, secret: "whsec")
         let inbound = try await Load.run(requests: requests, concurrency: concurrency) { index in

@@ -27,6 +27,8 @@ public struct Switchboard: Sendable {
     public let sandbox: SandboxWorld
     /// The event hub, the event WebSockets and the event webhooks.
     public let realtime: Realtime
+    /// Executes message campaigns through the outbox (a background service).
+    public let campaigns: CampaignRunner
 
     /// Opens storage, applies migrations and ensures first-start credentials.
     public static func start(configuration: AppConfiguration, clock: any WallClock = SystemClock(), logger: Logger? = nil) async throws -> Switchboard {
@@ -52,11 +54,14 @@ public struct Switchboard: Sendable {
             let realtime = try await Realtime.make(
                 database: database, databaseURL: configuration.resolvedDatabaseURL, clock: clock, tokens: TokenService(database: database, clock: clock),
                 secrets: secrets, http: http, agents: InboxAuth(database: database, clock: clock), logger: logger)
+            try await CampaignRunner.recover(database)
+            let files = FileStore(database: database, clock: clock, directory: configuration.dataDirectory + "/files", publicURL: configuration.resolvedPublicURL)
+            let campaigns = CampaignRunner(database: database, channels: channels, files: files, dispatcher: dispatcher, clock: clock, logger: logger)
             return Switchboard(
                 configuration: configuration, database: database, clock: clock, logger: logger,
                 secrets: secrets, metrics: PrometheusCollectorRegistry(),
                 tokens: TokenService(database: database, clock: clock), credentials: credentials, generated: generated,
-                providers: providers, http: http, dispatcher: dispatcher, sandbox: sandbox, realtime: realtime)
+                providers: providers, http: http, dispatcher: dispatcher, sandbox: sandbox, realtime: realtime, campaigns: campaigns)
         } catch {
             await database.close()
             throw error
@@ -80,6 +85,8 @@ public struct Switchboard: Sendable {
         DirectoryRoutes(database: database, clock: clock).addRoutes(to: protected)
         ChannelRoutes(database: database, clock: clock, secrets: secrets, configuration: configuration).addRoutes(to: protected)
         SessionRoutes(self).addRoutes(openapi: protected, router: router)
+        CampaignController(database: database, clock: clock, runner: campaigns, files: files, templates: templates).addRoutes(to: protected)
+        TemplateController(templates: templates).addRoutes(to: protected)
         realtime.addRoutes(to: protected)
         WebRoutes(self).addRoutes(to: router, openapi: protected)
         return router
@@ -101,6 +108,7 @@ public struct Switchboard: Sendable {
             AutoCloser(database: database, clock: clock, logger: logger),
             EventRetention(database: database, clock: clock, logger: logger, retentionDays: configuration.eventRetentionDays))
         app.addServices(realtime.services)
+        app.addServices(campaigns, TemplateRefresher(templates: templates))
         return app
     }
 }
@@ -111,6 +119,11 @@ extension Switchboard {
     }
 
     var inbound: InboundService { InboundService(database: database, clock: clock) }
+
+    /// WhatsApp templates synced from Graph (base URL overridable like the WhatsApp provider's).
+    var templates: TemplateStore {
+        TemplateStore(database: database, channels: channelStore, http: http, graph: GraphEndpoint(configuration.providerBaseURLs["whatsapp"]), clock: clock)
+    }
 
     /// Uploaded and downloaded files, served at `/api/chat/{id}`.
     public var files: FileStore {

@@ -179,7 +179,9 @@ public final class OutboxDispatcher: Service, Sendable {
         }
         guard let row = try await database.run({ db in
             try await db.raw("""
-                SELECT m.body, m.files, m.tag, m.whatsapp_msg_param, m.recipient, s.did_number, s.customer
+                SELECT m.body, m.files, m.tag, m.whatsapp_msg_param, m.recipient, s.customer,
+                  COALESCE(s.did_number, (SELECT n.did_number FROM campaigns c JOIN channel_numbers n ON n.id = c.sender_id
+                    WHERE c.id = m.campaign_id)) AS did_number
                 FROM messages m LEFT JOIN sessions s ON s.id = m.session_id WHERE m.id = \(bind: job.messageID)
                 """).first()
         }) else { return .failed(SendFailure(.resourceNotFound, "the message was deleted")) }
@@ -209,7 +211,8 @@ public final class OutboxDispatcher: Service, Sendable {
                 """).first()
             guard owned != nil else { return }  // another node took over after our lease ran out
             let numberID = try await db.raw("""
-                SELECT s.number_id FROM messages m LEFT JOIN sessions s ON s.id = m.session_id WHERE m.id = \(bind: job.messageID)
+                SELECT COALESCE(s.number_id, (SELECT c.sender_id FROM campaigns c WHERE c.id = m.campaign_id)) AS number_id
+                FROM messages m LEFT JOIN sessions s ON s.id = m.session_id WHERE m.id = \(bind: job.messageID)
                 """).first()?.decode(column: "number_id", as: Int64?.self)
             switch outcome {
             case .accepted(let providerID):

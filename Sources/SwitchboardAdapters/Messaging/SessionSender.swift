@@ -26,6 +26,10 @@ struct SessionSender: Sendable {
         return try await database.transactionRetryingConflicts { db in
             let acting = try await Acting.resolve(db, request.sender, field: "sender_no")
             let record = try await Self.session(db, for: request, acting: acting, now: now)
+            if request.msgKind == 1, let param = SocketLoop.decodeJSON(request.whatsappParam) {
+                let issues = try await TemplateStore.checkIfSynced(db, channelID: record.channelID, param: param, field: "whatsapp_msg_param")
+                if !issues.isEmpty { throw APIError(.parameterError, invalidParams: issues) }
+            }
             let facts = try await SessionStore.facts(db, record, actor: acting.actor)
             try SessionPolicy.check(.reply, actor: acting.actor, facts: facts)
             try ReplyWindow.check(

@@ -4,6 +4,7 @@ public enum Schema {
         foundation, channelsAndQueues, messaging, sessionAgents, eventDelivery, files,
         numberStatsShards,
         web,
+        campaigns,
     ]
 
     static let foundation = Migration("001_foundation", [

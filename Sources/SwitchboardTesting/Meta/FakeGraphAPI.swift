@@ -46,6 +46,12 @@ public final class FakeGraphAPI: Sendable {
     public let pageToken: String
     public let pageID: String
     public let appSecret: String
+    /// The WhatsApp Business Account whose `message_templates` edge the fake serves.
+    public let businessAccountID = "3456787890"
+    /// The account's templates, in Graph's order (see `FakeGraphAPI+Templates`).
+    public let templates = Recorder<JSONValue>()
+    /// The `after` cursor of each `message_templates` page request ("" for the first page).
+    public let templatePageRequests = Recorder<String>()
     public let server: FakeServer
     public let sent = Recorder<Sent>()
     /// Failures for the next sends (either product), first in first out.
@@ -69,6 +75,7 @@ public final class FakeGraphAPI: Sendable {
             if let answer = box.value!.mediaNode(request, node: context.parameters.get("node") ?? "") { return answer }
             return try box.value!.handleNode(request, context: context)
         }
+        router.get(":version/:node/message_templates") { request, context in try box.value!.handleTemplates(request, context: context) }
         router.get("whatsapp_business/attachments") { request, _ in box.value!.mediaDownload(request) }
         let fake = FakeGraphAPI(
             whatsAppToken: whatsAppToken, phoneNumberID: phoneNumberID, pageToken: pageToken, pageID: pageID, appSecret: appSecret,

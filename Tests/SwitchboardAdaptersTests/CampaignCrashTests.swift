@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+import SQLKit
+@testable import SwitchboardAdapters
+import SwitchboardCore
+import SwitchboardTesting
+import Testing
+
+/// Kills a real `switchboard` process (SIGKILL) while a campaign is executing, restarts it and
+/// retries the campaign: it shows `stop` after the restart, the retry finishes it, and no
+/// recipient is sent the campaign twice.
+@Suite("Campaign crash recovery", .serialized)
+struct CampaignCrashTests {
+    static let recipients = 200
+
+    @Test func aCampaignKilledMidRunStopsAndItsRetrySendsNoRecipientTwice() async throws {
+        let storage = try await TestDatabase.make(.sqlite)
+        let fake = try await FakeGeneralProvider.start()
+        fake.sendDelay.withLock { $0 = .milliseconds(30) }
+        let port = try HubProcess.freePort()
+        let arguments = [
+            "--database", storage.url, "--data-dir", storage.directory + "/data",
+            "--api-client-id", "camp-client", "--api-client-secret", "camp-secret-123456", "--admin-password", "admin-pass",
+            "--public-url", "http://127.0.0.1:\(port)",
+        ]
+        let hub = try await HubProcess.start(port: port, arguments: arguments)
+        defer { hub.kill() }
+        func token(_ hub: HubProcess) async throws -> String {
+            let answer = await hub.call(.POST, "/openapi/v1.0/get_token", json: ["username": "camp-client", "password": "camp-secret-123456"])
+            return try #require(answer.json?["access_token"]?.stringValue)
+        }
+        func int(_ value: JSONValue?) -> Int64? { if case .int(let v)? = value { v } else { nil } }
+        let first = try await token(hub)
+        let created = await hub.call(.POST, "/openapi/v1.0/message_channel/create?access_token=\(first)", json: [
+            "name": "Campaign SMS", "webhook_url_type": "nat", "channel": "general", "send_rate": 25,
+            "account_data": [
+                ["k": "api_key", "v": .string(Formats.encodeBase64(Array(fake.apiKey.utf8)))],
+                ["k": "api_secret", "v": .string(Formats.encodeBase64(Array("whsec".utf8)))],
+                ["k": "api_send_url", "v": .string(fake.sendURL)],
+            ],
+            "dids": [["did_number": "+15550001111", "destination_type": "api"]],
+        ])
+        let channelID = try #require(int(created.json?["id"]), "\(created.body)")
+        let database = try await Database.open(url: storage.url, logger: Logger(label: "campaign-crash-test"))
+        defer { Task { await database.close() } }
+        let numberID = try await database.run { db in
+            try await db.raw("SELECT id FROM channel_numbers").first()!.decode(column: "id", as: Int64.self)
+        }
+        let numbers = (0..<Self.recipients).map { "+1505555\(String(format: "%04d", $0))" }
+        let campaign = await hub.call(.POST, "/openapi/v1.0/message_campaign/create?access_token=\(first)", json: [
+            "name": "Crash", "channel_type": "sms", "omnichannel_id": .int(channelID), "sender": .int(numberID), "recipient_type": "input",
+            "number_list": .array(numbers.map { ["number": .string($0)] }), "content_type": "text", "content": "Hi",
+            "send_type": "immediately", "send_mode": "direct",
+        ])
+        let id = try #require(int(campaign.json?["id"]), "\(campaign.body)")
+
+        let deadline = ContinuousClock.now + .seconds(120)
+        while fake.sent.count < 40 {
+            guard ContinuousClock.now < deadline else { throw TestFailure("the campaign did not get going: \(fake.sent.count) sent") }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        hub.kill()
+        let sentBeforeKill = fake.sent.count
+        #expect(sentBeforeKill < Self.recipients, "the kill should interrupt the campaign")
+        // Claimed by the outbox (leased up to two seconds ahead of their send slot) when the process died.
+        let inFlight = try await database.run { db in
+            try await db.raw("""
+                SELECT r.number FROM campaign_recipients r JOIN outbox o ON o.message_id = r.message_id
+                WHERE r.campaign_id = \(bind: id) AND o.status = 'sending'
+                """).all().map { try $0.decode(column: "number", as: String.self) }
+        }
+
+        let restarted = try await HubProcess.start(port: port, arguments: arguments)
+        defer { restarted.kill() }
+        let second = try await token(restarted)
+        func detail() async -> JSONValue? {
+            await restarted.call(.GET, "/openapi/v1.0/message_campaign/get?id=\(id)&access_token=\(second)").json?["data"]
+        }
+        #expect(await detail()?["status"] == "stop")
+        let retried = await restarted.call(.GET, "/openapi/v1.0/message_campaign/retry?id=\(id)&access_token=\(second)")
+        #expect(retried.json?["errcode"] == 0, "\(retried.body)")
+        let finish = ContinuousClock.now + .seconds(180)
+        while await detail()?["status"] != "completed" {
+            guard ContinuousClock.now < finish else { throw TestFailure("the retried campaign did not complete") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+
+        // No number received the campaign twice.
+        let sent = fake.sent.all.map(\.to)
+        #expect(sent.count == Set(sent).count, "a recipient was sent twice")
+        // Every recipient has a final result: succeeded, or failed because its send was cut by the kill.
+        let rows = try await database.run { db in
+            try await db.raw("""
+                SELECT r.number, r.uncertain, m.delivery_status FROM campaign_recipients r LEFT JOIN messages m ON m.id = r.message_id
+                WHERE r.campaign_id = \(bind: id)
+                """).all().map {
+                (try $0.decode(column: "number", as: String.self), try $0.decode(column: "uncertain", as: Int.self),
+                 try $0.decode(column: "delivery_status", as: Int?.self))
+            }
+        }
+        #expect(rows.count == Self.recipients)
+        let succeeded = Set(rows.filter { $0.1 == 0 && $0.2 == 1 }.map(\.0))
+        let uncertain = Set(rows.filter { $0.1 == 1 }.map(\.0))
+        #expect(succeeded.count + uncertain.count == Self.recipients, "every recipient ends succeeded or cut by the kill")
+        #expect(succeeded.isSubset(of: Set(sent)))
+        #expect(uncertain == Set(inFlight), "exactly the sends in flight at the kill are uncertain")
+        #expect(Set(sent).subtracting(succeeded).isSubset(of: uncertain))
+
+        restarted.stop()
+        await fake.stop()
+        await storage.destroy()
+    }
+}
