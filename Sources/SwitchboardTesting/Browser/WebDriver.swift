@@ -109,13 +109,23 @@ public final class Browser: Sendable {
     static let elementKey = "element-6066-11e4-a52e-4f735466cecf"
 
     public func click(_ css: String) async throws {
-        let element = try await find(css)
-        _ = try await command(.POST, "/element/\(element)/click", [:])
+        try await onElement(css) { element in _ = try await command(.POST, "/element/\(element)/click", [:]) }
     }
 
     public func type(_ css: String, _ text: String) async throws {
-        let element = try await find(css)
-        _ = try await command(.POST, "/element/\(element)/value", ["text": .string(text)])
+        try await onElement(css) { element in _ = try await command(.POST, "/element/\(element)/value", ["text": .string(text)]) }
+    }
+
+    /// Finds `css` and acts on it; when the page re-rendered the element between the two (a
+    /// "stale element reference"), finds it again — up to `attempts` times.
+    private func onElement(_ css: String, attempts: Int = 5, _ act: (String) async throws -> Void) async throws {
+        for attempt in 1...attempts {
+            do {
+                return try await act(try await find(css))
+            } catch let failure as TestFailure where attempt < attempts && failure.description.contains("stale element reference") {
+                continue
+            }
+        }
     }
 
     /// Keys typed into whatever has focus (`Key.tab`, `Key.enter`, text).
