@@ -14,7 +14,8 @@ import SwitchboardTesting
 /// It measures; it asserts nothing.
 @main
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "switchboard-bench", abstract: "Measure the provider edge.")
+    static let configuration = CommandConfiguration(
+        commandName: "switchboard-bench", abstract: "Measure the provider edge.", subcommands: [ChatLogBench.self])
 
     @Option(help: "Database URL (default: a fresh SQLite file in a temporary directory).") var database: String?
     @Option(help: "Inbound webhooks to send in each inbound run.") var requests = 4000

@@ -81,6 +81,7 @@ public struct Switchboard: Sendable {
         ChannelRoutes(database: database, clock: clock, secrets: secrets, configuration: configuration).addRoutes(to: protected)
         SessionRoutes(self).addRoutes(openapi: protected, router: router)
         realtime.addRoutes(to: protected)
+        ChatLogController(database: database, clock: clock, temporaryDirectory: configuration.dataDirectory + "/exports").addRoutes(to: protected)
         return router
     }
 

@@ -1,6 +1,6 @@
 /// Every schema change, oldest first. Append only: never edit or reorder a shipped migration.
 public enum Schema {
-    public static let migrations: [Migration] = [foundation, channelsAndQueues, messaging, sessionAgents, eventDelivery, files]
+    public static let migrations: [Migration] = [foundation, channelsAndQueues, messaging, sessionAgents, eventDelivery, files, chatLogs]
 
     static let foundation = Migration("001_foundation", [
         "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
