@@ -125,7 +125,7 @@ struct ChatLogDownloadTests {
             let archive = try await export.write(ChatLogFilter(), timeZone: TimeZone(identifier: "UTC")!)
             defer { try? FileManager.default.removeItem(atPath: archive.folder) }
             #expect(archive.sessions == 7)
-            #expect(archive.messages == 14)
+            #expect(archive.messages == 13)
             let files = try Self.entries(try Data(contentsOf: URL(fileURLWithPath: archive.path)))
             let contents = try Self.parse(files["Chat_Data_Record.csv"] ?? "").rows.map { $0[5] }
             var expected: [String] = []

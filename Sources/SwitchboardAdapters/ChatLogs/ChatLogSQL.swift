@@ -32,7 +32,8 @@ enum ChatLogSQL {
     private static let hubStarted = "op.actor_type IN (0, 1, 9)"
     private static let customerText = "LOWER(s.customer_name || '<' || s.customer || '>')"
 
-    /// The conditions of `filter` on `s` (and, for sender/recipient, on the joins), ANDed; `TRUE` for none.
+    /// The conditions of `filter` on `s` (and, for sender/recipient, on the joins), ANDed, with a
+    /// leading space to follow `WHERE`/`AND`; `1 = 1` for none.
     static func conditions(_ filter: ChatLogFilter) -> SQLQueryString {
         var parts: [SQLQueryString] = []
         if let start = filter.startTime { parts.append("s.last_active_at >= \(bind: start)") }
@@ -57,14 +58,14 @@ enum ChatLogSQL {
         if !filter.channelNumber.isEmpty { parts.append("s.did_number = \(bind: filter.channelNumber)") }
         if let closed = filter.closed { parts.append(closed ? "s.closed_at IS NOT NULL" : "s.closed_at IS NULL") }
         if let id = filter.sessionID { parts.append("s.id = \(bind: id)") }
-        guard var sql = parts.first else { return "1 = 1" }
+        guard var sql = parts.first else { return " 1 = 1" }
         for part in parts.dropFirst() { sql = sql + " AND " + part }
-        return sql
+        return " " + sql
     }
 
-    /// `(1,2,3)` for a list of ids (integers only, so they are written inline).
+    /// ` (1,2,3)` for a list of ids (integers only, so they are written inline).
     static func list(_ ids: [Int64]) -> SQLQueryString {
-        SQLQueryString("(" + ids.map(String.init).joined(separator: ",") + ")")
+        SQLQueryString(" (" + ids.map(String.init).joined(separator: ",") + ")")
     }
 
     static func session(_ row: any SQLRow) throws -> ChatLogSession {
