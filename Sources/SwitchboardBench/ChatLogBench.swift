@@ -25,9 +25,9 @@ struct ChatLogBench: AsyncParsableCommand {
         let server = postgres ?? TestEngines.postgresURL
         var chosen: [DatabaseEngine] = engines == "postgres" ? [] : [.sqlite]
         if engines != "sqlite" {
-            if server != nil { chosen.append(.postgres) } else { print("(no PostgreSQL URL: --postgres or SWITCHBOARD_TEST_POSTGRES_URL; SQLite only)") }
+            if server != nil { chosen.append(.postgres) } else { say("(no PostgreSQL URL: --postgres or SWITCHBOARD_TEST_POSTGRES_URL; SQLite only)") }
         }
-        print("Switchboard chat log bench — \(messages) messages in \(sessions) sessions, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        say("Switchboard chat log bench — \(messages) messages in \(sessions) sessions, \(ProcessInfo.processInfo.activeProcessorCount) cores")
         for engine in chosen { try await measure(engine, server: server) }
     }
 
@@ -45,28 +45,20 @@ struct ChatLogBench: AsyncParsableCommand {
             databaseURL = components.string!
             dropName = name
         }
-        var configuration = AppConfiguration()
-        configuration.databaseURL = databaseURL
-        configuration.dataDirectory = directory
-        configuration.port = 0
-        configuration.apiClientID = "bench"
-        configuration.apiClientSecret = "bench-secret-0123456789"
-        configuration.logLevel = .error
-        var logger = Logger(label: "bench")
-        logger.logLevel = .error
-        let hub = try await Switchboard.start(configuration: configuration, logger: logger)
+        let hub = try await Switchboard.startForBench(databaseURL: databaseURL, directory: directory)
         let running = try await RunningHub.start(hub)
         do {
             let api = HubAPI(baseURL: running.baseURL)
             try await api.signIn()
             let seeded = try await ChatLogSeeder(database: hub.database, sessions: sessions, messages: messages).seed(api: api)
-            print("")
-            print("\(engine.rawValue): seeded \(messages) messages in \(sessions) sessions in \(String(format: "%.1f", seeded)) s")
+            say("")
+            say("\(engine.rawValue): seeded \(messages) messages in \(sessions) sessions in \(String(format: "%.1f", seeded)) s")
             try await report(api: api)
         } catch {
-            print("\(engine.rawValue): failed: \(error)")
+            say("\(engine.rawValue): failed: \(error)")
         }
         await running.stop()
+        await hub.database.close()
         if let dropName, let server { try? await Self.admin(server, "DROP DATABASE IF EXISTS \(dropName) WITH (FORCE)") }
     }
 
@@ -84,9 +76,9 @@ struct ChatLogBench: AsyncParsableCommand {
             sender.append(try await timed(api, "chat_log/search", "sender=Customer%20\(Int.random(in: 1...sessions))&page_size=20"))
             history.append(try await timed(api, "chat_log/history", "id=\(Int.random(in: 1...sessions))&page_size=50"))
         }
-        print(Self.line("search page (type + closed + 30-day range, 20 rows)", search))
-        print(Self.line("search page (sender contains, 20 rows)             ", sender))
-        print(Self.line("open one session's history (50 rows)               ", history))
+        say(Self.line("search page (type + closed + 30-day range, 20 rows)", search))
+        say(Self.line("search page (sender contains, 20 rows)             ", sender))
+        say(Self.line("open one session's history (50 rows)               ", history))
 
         let before = Self.memory("VmRSS")
         try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)  // resets VmHWM
@@ -98,9 +90,9 @@ struct ChatLogBench: AsyncParsableCommand {
         for try await chunk in response.body { bytes += chunk.readableBytes }
         let seconds = (ContinuousClock.now - begin).seconds
         let rows = Double(sessions + messages)
-        print(String(format: "  full CSV ZIP download: %d rows in %.1f s = %.0f rows/s, ZIP %.1f MB (HTTP %d)",
+        say(String(format: "  full CSV ZIP download: %d rows in %.1f s = %.0f rows/s, ZIP %.1f MB (HTTP %d)",
                      sessions + messages, seconds, rows / seconds, Double(bytes) / 1e6, response.status.code))
-        print("  memory: RSS \(before / 1024) MB before, peak (VmHWM) during the download \(Self.memory("VmHWM") / 1024) MB")
+        say("  memory: RSS \(before / 1024) MB before, peak (VmHWM) during the download \(Self.memory("VmHWM") / 1024) MB")
     }
 
     private func timed(_ api: HubAPI, _ path: String, _ query: String) async throws -> Double {
@@ -127,4 +119,25 @@ struct ChatLogBench: AsyncParsableCommand {
         defer { Task { await database.close() } }
         try await database.run { db in try await db.raw(SQLQueryString(sql)).run() }
     }
+}
+
+extension Switchboard {
+    /// A hub for the bench: the bench API client, port 0, errors-only logs.
+    static func startForBench(databaseURL: String, directory: String) async throws -> Switchboard {
+        var configuration = AppConfiguration()
+        configuration.databaseURL = databaseURL
+        configuration.dataDirectory = directory
+        configuration.port = 0
+        configuration.apiClientID = "bench"
+        configuration.apiClientSecret = "bench-secret-0123456789"
+        configuration.logLevel = .error
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        return try await Switchboard.start(configuration: configuration, logger: logger)
+    }
+}
+
+/// Prints a line at once (unbuffered, so a long run shows its progress).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -23,19 +23,18 @@ struct ChatLogController {
         group.get("chat_log/search") { request, _ in try await search(request) }
         group.get("chat_log/timeline") { request, _ in try await timeline(request) }
         group.get("chat_log/history") { request, _ in try await history(request) }
-        group.get("chat_log/delete_sessions") { request, _ in
-            var reader = request.queryReader
-            let ids = ChatLogIDs.read(&reader)
-            try reader.finish()
-            try await store.deleteSessions(ids!)
-            return JSONResponse.success()
-        }
-        group.get("chat_log/delete_messages") { request, _ in
-            var reader = request.queryReader
-            let ids = ChatLogIDs.read(&reader)
-            try reader.finish()
-            try await store.deleteMessages(ids!)
-            return JSONResponse.success()
+        let deletions: [(String, @Sendable (ChatLogStore, [Int64]) async throws -> Void)] = [
+            ("delete_sessions", { try await $0.deleteSessions($1) }),
+            ("delete_messages", { try await $0.deleteMessages($1) }),
+        ]
+        for (path, delete) in deletions {
+            group.get(RouterPath(stringLiteral: "chat_log/\(path)")) { request, _ in
+                var reader = request.queryReader
+                let ids = ChatLogIDs.read(&reader)
+                try reader.finish()
+                try await delete(store, ids!)
+                return JSONResponse.success()
+            }
         }
         group.get("chat_log/download") { request, _ in try await download(request) }
     }
