@@ -15,8 +15,8 @@ import SwitchboardTesting
 struct ChatLogBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "chatlogs", abstract: "Measure chat log search, history and download.")
 
-    @Option(help: "Messages to seed.") var messages = 1_000_000
-    @Option(help: "Sessions to seed (messages are spread evenly).") var sessions = 100_000
+    @Option(name: .customLong("message-count"), help: "Messages to seed.") var messages = 1_000_000
+    @Option(name: .customLong("session-count"), help: "Sessions to seed (messages are spread evenly).") var sessions = 100_000
     @Option(help: "PostgreSQL server URL (a fresh database is made there and dropped after).") var postgres: String?
     @Option(help: "Which engines: sqlite, postgres or both.") var engines = "both"
     @Option(help: "Requests timed per figure.") var samples = 100
@@ -85,7 +85,11 @@ struct ChatLogBench: AsyncParsableCommand {
         var request = HTTPClientRequest(url: api.baseURL + "/openapi/v1.0/chat_log/download?access_token=\(api.token)")
         request.headers.add(name: "User-Agent", value: "bench")
         let begin = ContinuousClock.now
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(7200))
+        // The archive is built before its first byte is sent: allow a long wait.
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+                                configuration: .init(timeout: .init(connect: .seconds(10), read: .seconds(7200))))
+        defer { Task { try? await client.shutdown() } }
+        let response = try await client.execute(request, timeout: .seconds(7200))
         var bytes = 0
         for try await chunk in response.body { bytes += chunk.readableBytes }
         let seconds = (ContinuousClock.now - begin).seconds
