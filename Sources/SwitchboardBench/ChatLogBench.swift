@@ -32,7 +32,7 @@ struct ChatLogBench: AsyncParsableCommand {
     }
 
     private func measure(_ engine: DatabaseEngine, server: String?) async throws {
-        let directory = FileManager.default.currentDirectoryPath + "/.bench-chatlogs-" + UUID().uuidString.prefix(8).lowercased()
+        let directory = NSTemporaryDirectory() + "switchboard-bench-chatlogs-" + UUID().uuidString.lowercased()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var databaseURL = "sqlite:\(directory)/bench.sqlite"
