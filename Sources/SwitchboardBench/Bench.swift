@@ -14,7 +14,8 @@ import SwitchboardTesting
 /// It measures; it asserts nothing.
 @main
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "switchboard-bench", abstract: "Measure the provider edge.")
+    static let configuration = CommandConfiguration(
+        commandName: "switchboard-bench", abstract: "Measure the provider edge.", subcommands: [ChatLogBench.self])
 
     @Option(help: "Database URL (default: a fresh SQLite file in a temporary directory).") var database: String?
     @Option(help: "Inbound webhooks to send in each inbound run.") var requests = 4000
@@ -28,16 +29,7 @@ struct Bench: AsyncParsableCommand {
 
     func run() async throws {
         let directory = NSTemporaryDirectory() + "switchboard-bench-" + UUID().uuidString.lowercased()
-        var configuration = AppConfiguration()
-        configuration.databaseURL = database ?? "sqlite:\(directory)/bench.sqlite"
-        configuration.dataDirectory = directory
-        configuration.port = 0
-        configuration.apiClientID = "bench"
-        configuration.apiClientSecret = "bench-secret-0123456789"
-        configuration.logLevel = .error
-        var logger = Logger(label: "bench")
-        logger.logLevel = .error
-        let hub = try await Switchboard.start(configuration: configuration, logger: logger)
+        let hub = try await Switchboard.startForBench(databaseURL: database ?? "sqlite:\(directory)/bench.sqlite", directory: directory)
         let server = try await RunningHub.start(hub)
         defer { Task { await server.stop() } }
         let fake = try await FakeGeneralProvider.start()

@@ -5,6 +5,7 @@ public enum Schema {
         numberStatsShards,
         web,
         campaigns,
+        chatLogs,
     ]
 
     static let foundation = Migration("001_foundation", [
