@@ -32,6 +32,8 @@ public struct TestHub: Sendable {
         configuration.adminPassword = adminPassword
         configuration.port = 0
         configuration.publicURL = "https://hub.example.test"
+        // Many hubs run at once against one PostgreSQL server: a small pool each keeps under its limit.
+        configuration.databasePoolSize = 4
         configure(&configuration)
         var logger = Logger(label: "test")
         logger.logLevel = .warning

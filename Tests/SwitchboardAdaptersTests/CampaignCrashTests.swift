@@ -87,7 +87,23 @@ struct CampaignCrashTests {
 
         // No number received the campaign twice.
         let sent = fake.sent.all.map(\.to)
-        #expect(sent.count == Set(sent).count, "a recipient was sent twice")
+        let twice = Dictionary(grouping: sent, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+        var history: [String] = []
+        if let number = twice.first {
+            // What the hub recorded for one recipient sent twice: its messages and their outbox rows.
+            history = try await database.run { db in
+                try await db.raw("""
+                    SELECT m.id, m.delivery_status, m.send_error, m.send_error_msg, o.status, o.attempts, o.last_error
+                    FROM messages m LEFT JOIN outbox o ON o.message_id = m.id WHERE m.recipient = \(bind: number) ORDER BY m.id
+                    """).all().map { row in
+                    "\(try row.decode(column: "id", as: Int64.self)): status \(try row.decode(column: "delivery_status", as: Int.self)) "
+                        + "\(try row.decode(column: "send_error", as: String.self)) \(try row.decode(column: "send_error_msg", as: String.self)) | outbox "
+                        + "\(try row.decode(column: "status", as: String?.self) ?? "-") x\(try row.decode(column: "attempts", as: Int?.self) ?? 0) "
+                        + "\(try row.decode(column: "last_error", as: String?.self) ?? "")"
+                }
+            }
+        }
+        #expect(twice.isEmpty, "sent twice: \(twice.count) recipients, e.g. \(twice.first ?? ""): \(history)")
         // Every recipient has a final result: succeeded, or failed because its send was cut by the kill.
         let rows = try await database.run { db in
             try await db.raw("""

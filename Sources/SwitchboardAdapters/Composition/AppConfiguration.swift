@@ -23,6 +23,8 @@ public struct AppConfiguration: Sendable {
     /// How long a claimed send may stay unfinished before another claim may retry it (a crashed
     /// node's sends). Must exceed the provider call timeout (30 s).
     public var outboxLeaseSeconds: Int64 = 60
+    /// PostgreSQL connections per event loop.
+    public var databasePoolSize = 8
     /// Days events are kept for realtime resume and webhooks (`SWITCHBOARD_EVENT_RETENTION_DAYS`).
     public var eventRetentionDays: Int64 = 30
     /// Backoff of outbound sends that failed transiently.

@@ -36,7 +36,7 @@ public struct Switchboard: Sendable {
         logger.logLevel = configuration.logLevel
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let key = try SecretBox.loadMasterKey(environmentValue: configuration.secretKey, dataDirectory: configuration.dataDirectory)
-        let database = try await Database.open(url: configuration.resolvedDatabaseURL, logger: logger)
+        let database = try await Database.open(url: configuration.resolvedDatabaseURL, logger: logger, poolSize: configuration.databasePoolSize)
         do {
             try await MigrationRunner().migrate(database, logger: logger)
             let credentials = CredentialStore(database: database)

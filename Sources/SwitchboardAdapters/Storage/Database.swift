@@ -27,9 +27,10 @@ public final class Database: Sendable {
     }
 
     /// Opens the database named by a URL: `sqlite:<path>`, `sqlite::memory:`, or `postgres://user:pass@host:port/db`.
-    public static func open(url: String, logger: Logger) async throws -> Database {
+    /// `poolSize`: PostgreSQL connections per event loop (tests use fewer, so many hubs fit in one server).
+    public static func open(url: String, logger: Logger, poolSize: Int = 8) async throws -> Database {
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            return Database(engine: .postgres, backend: try PostgresBackend(url: url, logger: logger))
+            return Database(engine: .postgres, backend: try PostgresBackend(url: url, logger: logger, poolSize: poolSize))
         }
         guard url.hasPrefix("sqlite:") else {
             throw ConfigurationError("unsupported database URL (use sqlite:<path> or postgres://…)")
@@ -172,11 +173,11 @@ final class PostgresBackend: DatabaseBackend, @unchecked Sendable {
     private let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
     private let sql: any SQLDatabase
 
-    init(url: String, logger: Logger) throws {
+    init(url: String, logger: Logger, poolSize: Int) throws {
         let configuration = try SQLPostgresConfiguration(url: url)
         pool = EventLoopGroupConnectionPool(
             source: PostgresConnectionSource(sqlConfiguration: configuration),
-            maxConnectionsPerEventLoop: 8,
+            maxConnectionsPerEventLoop: poolSize,
             requestTimeout: .seconds(30),
             pruneInterval: .seconds(60),
             logger: logger,
