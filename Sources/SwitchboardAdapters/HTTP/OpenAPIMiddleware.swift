@@ -2,14 +2,14 @@ import Hummingbird
 import Logging
 import SwitchboardCore
 
-/// Turns everything that goes wrong under `/openapi/` (and the inbox's `/api/inbox/`, which uses the
-/// same handlers) into Yeastar's `errcode`/`errmsg` body:
+/// Turns everything that goes wrong under `/openapi/` (and the inbox's `/api/inbox/` and the portal's
+/// `/portal/api/`, which use the same handlers) into Yeastar's `errcode`/`errmsg` body:
 /// unknown paths and wrong methods are `10001`, `APIError`s speak for themselves, and anything
 /// unexpected is logged and answered `-2` without a stack trace or SQL.
 struct OpenAPIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        guard path.hasPrefix("/openapi/") || path.hasPrefix("/api/inbox/") else { return try await next(request, context) }
+        guard path.hasPrefix("/openapi/") || path.hasPrefix("/api/inbox/") || path.hasPrefix("/portal/api/") else { return try await next(request, context) }
         do {
             return try await next(request, context)
         } catch let error as APIError {

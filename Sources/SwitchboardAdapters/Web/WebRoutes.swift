@@ -11,10 +11,13 @@ struct WebRoutes {
         let web = WebResources.shared
         let inboxAuth = InboxAuth(database: hub.database, clock: hub.clock)
         router.get("assets/:name") { request, context in web.assetResponse(try context.parameters.require("name"), request: request) }
+        let adminSessions = AdminSessions(database: hub.database, clock: hub.clock, credentials: hub.credentials, inbox: inboxAuth)
+        let channelContext = ChannelContext(database: hub.database, clock: hub.clock, secrets: hub.secrets, configuration: hub.configuration)
         PortalController(
-            sessions: AdminSessions(database: hub.database, clock: hub.clock, credentials: hub.credentials, inbox: inboxAuth),
-            database: hub.database, web: web
+            sessions: adminSessions, database: hub.database, web: web,
+            pages: PortalPages(database: hub.database, clock: hub.clock, channels: channelContext)
         ).addRoutes(to: router)
+        PortalBridge(hub: hub, sessions: adminSessions).addRoutes(to: router)
         InboxPage(auth: inboxAuth, database: hub.database, files: hub.files, web: web).addRoutes(to: router)
         let dispatcher = hub.dispatcher
         LiveChatWidgetAPI(
