@@ -62,11 +62,12 @@ struct CampaignCrashTests {
         hub.kill()
         let sentBeforeKill = fake.sent.count
         #expect(sentBeforeKill < Self.recipients, "the kill should interrupt the campaign")
-        // Claimed by the outbox (leased up to two seconds ahead of their send slot) when the process died.
+        // Claimed by the outbox (leased up to two seconds ahead of their send slot) when the process died,
+        // or tried once and waiting for a retry: their outcome is unknown.
         let inFlight = try await database.run { db in
             try await db.raw("""
                 SELECT r.number FROM campaign_recipients r JOIN outbox o ON o.message_id = r.message_id
-                WHERE r.campaign_id = \(bind: id) AND o.status = 'sending'
+                WHERE r.campaign_id = \(bind: id) AND (o.status = 'sending' OR (o.status = 'pending' AND o.attempts > 0))
                 """).all().map { try $0.decode(column: "number", as: String.self) }
         }
 

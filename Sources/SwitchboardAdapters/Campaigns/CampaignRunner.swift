@@ -266,9 +266,13 @@ public final class CampaignRunner: Service, Sendable {
     }
 
     /// At startup, before the dispatcher runs: campaigns left `executing`/`retrying` by a process
-    /// that died become `stop`. Their messages still waiting in the outbox are withdrawn (failed,
-    /// so `retry` sends them); a message that was being sent has an unknown outcome, so it is
-    /// marked failed and `uncertain` and never sent again.
+    /// that died become `stop`. Their messages never tried are withdrawn (failed, so `retry` sends
+    /// them); a message that was being sent — or was tried and waits for a retry, e.g. after the
+    /// provider did not answer in time — has an unknown outcome, so it is marked failed and
+    /// `uncertain` and never sent again.
+    /// Outbox rows whose send may have reached the provider: being sent, or tried and waiting to retry.
+    static let triedCondition = "status = 'sending' OR (status = 'pending' AND attempts > 0)"
+
     static func recover(_ database: Database) async throws {
         try await database.transaction { db in
             let orphans = try await db.raw("SELECT id FROM campaigns WHERE status IN ('executing', 'retrying')").all()
@@ -277,17 +281,17 @@ public final class CampaignRunner: Service, Sendable {
                 let mine = SQLQueryString("SELECT message_id FROM campaign_recipients WHERE campaign_id = \(bind: id) AND message_id IS NOT NULL")
                 try await db.raw(SQLQueryString("""
                     UPDATE campaign_recipients SET uncertain = 1 WHERE campaign_id = \(bind: id)
-                      AND message_id IN (SELECT message_id FROM outbox WHERE status = 'sending')
+                      AND message_id IN (SELECT message_id FROM outbox WHERE \(unsafeRaw: Self.triedCondition))
                     """)).run()
                 try await db.raw(SQLQueryString("""
                     UPDATE messages SET delivery_status = 2, send_error = 'unknown_error',
                       send_error_msg = 'the process stopped while this message was being sent'
-                    WHERE id IN (SELECT message_id FROM outbox WHERE status = 'sending') AND id IN (
+                    WHERE id IN (SELECT message_id FROM outbox WHERE \(unsafeRaw: Self.triedCondition)) AND id IN (
                     """) + mine + SQLQueryString(")")).run()
                 try await db.raw(SQLQueryString("""
                     UPDATE messages SET delivery_status = 2, send_error = 'service_unavailable',
                       send_error_msg = 'the campaign stopped before this message was sent'
-                    WHERE id IN (SELECT message_id FROM outbox WHERE status = 'pending') AND id IN (
+                    WHERE id IN (SELECT message_id FROM outbox WHERE status = 'pending' AND attempts = 0) AND id IN (
                     """) + mine + SQLQueryString(")")).run()
                 try await db.raw(SQLQueryString("""
                     UPDATE outbox SET status = 'done', last_error = 'campaign stopped' WHERE status IN ('pending', 'sending') AND message_id IN (
