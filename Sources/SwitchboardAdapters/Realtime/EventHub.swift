@@ -75,6 +75,13 @@ public final class EventHub: Service, Sendable {
     /// The last sequence number published to subscribers.
     public var cursor: Int64 { state.withLock { $0.cursor } }
 
+    /// Where a client resuming after `lastSeq` starts, given the log's head and what retention
+    /// pruned (`EventRetention`).
+    func resumePoint(lastSeq: Int64?) async throws -> ResumePoint {
+        let prunedThrough = try await database.run { db in try await EventRetention.prunedThrough(db) }
+        return ResumePoint.resolve(lastSeq: lastSeq, head: cursor, prunedThrough: prunedThrough)
+    }
+
     /// Whether the PostgreSQL LISTEN connection is up.
     public var isListening: Bool { state.withLock { $0.listening } }
 

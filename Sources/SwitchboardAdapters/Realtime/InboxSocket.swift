@@ -47,10 +47,8 @@ struct InboxSocket: Sendable {
             try await SocketLoop.refuse(outbound, APIError(.parameterError, invalidParams: reader.issues))
             return
         }
-        let prunedThrough = try await hub.database.run { db in try await EventRetention.prunedThrough(db) }
-        let start = ResumePoint.resolve(lastSeq: lastSeq, head: hub.cursor, prunedThrough: prunedThrough)
-        let ready: JSONValue = ["ready": true, "last_seq": .int(start.after), "reset": .bool(start.reset)]
-        try await outbound.write(.text(ready.serialized()))
+        let start = try await hub.resumePoint(lastSeq: lastSeq)
+        try await outbound.write(.text(start.readyFrame))
         try await loop.run(
             inbound: inbound, outbound: outbound, feed: hub.subscribe(after: start.after),
             onText: { _ in

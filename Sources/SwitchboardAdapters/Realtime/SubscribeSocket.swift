@@ -47,10 +47,9 @@ struct SubscribeSocket: Sendable {
         }
         var start = hub.cursor
         if lastSeq != nil {
-            let prunedThrough = try await hub.database.run { db in try await EventRetention.prunedThrough(db) }
-            let resume = ResumePoint.resolve(lastSeq: lastSeq, head: start, prunedThrough: prunedThrough)
+            let resume = try await hub.resumePoint(lastSeq: lastSeq)
             start = resume.after
-            try await outbound.write(.text((["ready": true, "last_seq": .int(start), "reset": .bool(resume.reset)] as JSONValue).serialized()))
+            try await outbound.write(.text(resume.readyFrame))
         }
         let topics = Shared<Set<Int>>(Set(initialTopics.flatMap { $0 } ?? []))
         let serial = self.serial

@@ -71,6 +71,11 @@ public struct ResumePoint: Sendable, Equatable {
 
     /// `prunedThrough`: the highest `seq` retention deleted (events after `lastSeq` may be gone
     /// when `lastSeq` is below it).
+    /// The frame a resuming socket opens with: `{"ready":true,"last_seq":…,"reset":…}`.
+    public var readyFrame: String {
+        (["ready": true, "last_seq": .int(after), "reset": .bool(reset)] as JSONValue).serialized()
+    }
+
     public static func resolve(lastSeq: Int64?, head: Int64, prunedThrough: Int64 = 0) -> ResumePoint {
         guard let lastSeq, lastSeq >= 0 else { return ResumePoint(after: head, reset: false) }
         if lastSeq > head || lastSeq < prunedThrough { return ResumePoint(after: head, reset: true) }
