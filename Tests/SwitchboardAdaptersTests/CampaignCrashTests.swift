@@ -13,13 +13,12 @@ import Testing
 struct CampaignCrashTests {
     static let recipients = 200
 
-    /// Disabled: a known defect (issue 6 stays open). CI showed one recipient sent twice by the
-    /// outbox's own transient retry — one message, two attempts, the first of which the provider had
-    /// received (`"196: status 1 | outbox done x2"`). Campaign messages must not be retried after an
-    /// ambiguous failure; until the dispatcher has that policy this test fails now and then.
-    @Test(.disabled("known defect: the outbox retries an ambiguous campaign send (issue 6)"))
-    func aCampaignKilledMidRunStopsAndItsRetrySendsNoRecipientTwice() async throws {
-        let storage = try await TestDatabase.make(.sqlite)
+    /// Under load a send can also time out although the provider took it (CI once showed a
+    /// recipient sent twice that way); such a campaign send is failed as uncertain, never retried
+    /// (`OutboxDecision`), so the test holds however slow the machine is.
+    @Test(arguments: TestEngines.available)
+    func aCampaignKilledMidRunStopsAndItsRetrySendsNoRecipientTwice(engine: DatabaseEngine) async throws {
+        let storage = try await TestDatabase.make(engine)
         let fake = try await FakeGeneralProvider.start()
         fake.sendDelay.withLock { $0 = .milliseconds(30) }
         let port = try HubProcess.freePort()
@@ -113,11 +112,11 @@ struct CampaignCrashTests {
         // Every recipient has a final result: succeeded, or failed because its send was cut by the kill.
         let rows = try await database.run { db in
             try await db.raw("""
-                SELECT r.number, r.uncertain, m.delivery_status FROM campaign_recipients r LEFT JOIN messages m ON m.id = r.message_id
+                SELECT r.number, r.uncertain, m.delivery_status, m.send_error FROM campaign_recipients r LEFT JOIN messages m ON m.id = r.message_id
                 WHERE r.campaign_id = \(bind: id)
                 """).all().map {
                 (try $0.decode(column: "number", as: String.self), try $0.decode(column: "uncertain", as: Int.self),
-                 try $0.decode(column: "delivery_status", as: Int?.self))
+                 try $0.decode(column: "delivery_status", as: Int?.self), try $0.decode(column: "send_error", as: String?.self) ?? "")
             }
         }
         #expect(rows.count == Self.recipients)
@@ -125,7 +124,10 @@ struct CampaignCrashTests {
         let uncertain = Set(rows.filter { $0.1 == 1 }.map(\.0))
         #expect(succeeded.count + uncertain.count == Self.recipients, "every recipient ends succeeded or cut by the kill")
         #expect(succeeded.isSubset(of: Set(sent)))
-        #expect(uncertain == Set(inFlight), "exactly the sends in flight at the kill are uncertain")
+        #expect(Set(inFlight).isSubset(of: uncertain), "every send in flight at the kill is uncertain")
+        // Any other uncertain recipient is one whose send got no answer (a timeout under load).
+        let unanswered = Set(rows.filter { $0.1 == 1 && SendFailure(SendErrorKind(rawValue: $0.3) ?? .invalidParam).outcomeUnknown }.map(\.0))
+        #expect(uncertain.subtracting(inFlight).isSubset(of: unanswered), "uncertain for no reason: \(uncertain.subtracting(inFlight).subtracting(unanswered))")
         #expect(Set(sent).subtracting(succeeded).isSubset(of: uncertain))
 
         restarted.stop()

@@ -54,6 +54,32 @@ struct CampaignRunTests {
         }
     }
 
+    /// A server error may come after the provider took the message: the campaign send fails as
+    /// uncertain and is never sent again (not by the outbox, not by a campaign retry); throttling
+    /// means the provider did not take it, so that send is retried and succeeds.
+    @Test(arguments: TestEngines.available)
+    func aCampaignSendWithAnUnknownOutcomeIsNeverResentButAThrottledOneIs(engine: DatabaseEngine) async throws {
+        try await CampaignFixture.with(engine) { c in
+            c.f.fake.sendFailures.push(.init(status: 500))
+            c.f.fake.sendFailures.push(.init(status: 429))
+            let numbers = ["+12025550101", "+12025550102", "+12025550103"]
+            let id = try await c.create(c.body("Unknown outcome", numbers: numbers, mode: "direct"))
+            try await c.runUntilCompleted(id)
+            let results = try await c.results(id)
+            let failed = results.filter { $0["result"] == "failed" }
+            #expect(failed.count == 1, "\(results)")
+            let reason = failed.first?["failed_reason"]?.stringValue ?? ""
+            #expect(reason.hasSuffix("not resent in case the provider already has it"), "\(reason)")
+            #expect(try await c.scalar("SELECT COUNT(*) AS n FROM campaign_recipients WHERE uncertain = 1") == 1)
+            #expect(try await c.scalar("SELECT MAX(attempts) AS n FROM outbox o JOIN campaign_recipients r ON r.message_id = o.message_id WHERE r.uncertain = 1") == 1)
+            #expect(try await c.scalar("SELECT COUNT(*) AS n FROM outbox WHERE attempts = 2") == 1, "the throttled send was tried again")
+            // Sent: the two that succeeded, once each; the uncertain one never reached the fake's log (its 500 came first).
+            #expect(Set(c.f.fake.sent.all.map(\.to)).count == 2 && c.f.fake.sent.count == 2)
+            // A campaign retry leaves the uncertain recipient alone: there is nothing to resend.
+            #expect(try await c.api.get("message_campaign/retry", token: c.token, ["id": String(id)]).errcode == 70084)
+        }
+    }
+
     @Test(arguments: TestEngines.available)
     func directCampaignsLeaveNoSessionAndCampaignsRunOneAtATime(engine: DatabaseEngine) async throws {
         try await CampaignFixture.with(engine) { c in

@@ -118,8 +118,10 @@ enum CampaignViews {
                 deliveryStatus: try row.decode(column: "delivery_status", as: Int?.self))
             var reason = ""
             if uncertain {
+                // Cut by a crash, or no answer from the provider: its outcome is unknown.
                 result = .failed
-                reason = "interrupted while sending; not resent in case the provider already has it"
+                let cause = try row.decode(column: "send_error_msg", as: String?.self) ?? ""
+                reason = (cause.isEmpty ? "" : cause + "; ") + "not resent in case the provider already has it"
             } else if !error.isEmpty {
                 result = .failed
                 reason = error

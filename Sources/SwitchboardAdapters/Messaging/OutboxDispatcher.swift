@@ -73,6 +73,8 @@ public final class OutboxDispatcher: Service, Sendable {
         var interval: Int64 = 0
         /// The channel as loaded when the job was claimed.
         var channel: ChannelStore.Channel?
+        /// Claimed from an attempt whose lease ran out (its node died or stalled mid-send).
+        var takenOver = false
     }
 
     /// Claims what is due now and delivers it, waiting for every send; returns how many were sent.
@@ -91,7 +93,7 @@ public final class OutboxDispatcher: Service, Sendable {
         let now = Self.nowMicros()
         let candidates = try await database.run { db in
             try await db.raw("""
-                SELECT id, message_id, channel_id FROM outbox
+                SELECT id, message_id, channel_id, status FROM outbox
                 WHERE (status = 'pending' AND due_at <= \(bind: now)) OR (status = 'sending' AND lease_until <= \(bind: now))
                 ORDER BY due_at, id LIMIT \(unsafeRaw: String(limit))
                 """).all()
@@ -109,6 +111,8 @@ public final class OutboxDispatcher: Service, Sendable {
                 outboxID: try row.decode(column: "id", as: Int64.self), messageID: try row.decode(column: "message_id", as: Int64.self),
                 channelID: channelID, rate: channel.sendRate, now: now)
             {
+                job.takenOver = try row.decode(column: "status", as: String.self) == "sending"
+
                 job.channel = channel
                 jobs.append(job)
             } else {
@@ -179,12 +183,16 @@ public final class OutboxDispatcher: Service, Sendable {
         }
         guard let row = try await database.run({ db in
             try await db.raw("""
-                SELECT m.body, m.files, m.tag, m.whatsapp_msg_param, m.recipient, s.customer,
+                SELECT m.body, m.files, m.tag, m.whatsapp_msg_param, m.recipient, m.campaign_id, s.customer,
                   COALESCE(s.did_number, (SELECT n.did_number FROM campaigns c JOIN channel_numbers n ON n.id = c.sender_id
                     WHERE c.id = m.campaign_id)) AS did_number
                 FROM messages m LEFT JOIN sessions s ON s.id = m.session_id WHERE m.id = \(bind: job.messageID)
                 """).first()
         }) else { return .failed(SendFailure(.resourceNotFound, "the message was deleted")) }
+        if job.takenOver, try row.decode(column: "campaign_id", as: Int64?.self) != nil {
+            // The earlier attempt may have reached the provider: a campaign message is not sent again.
+            return .retry(SendFailure(.unknownError, "an earlier attempt was cut off mid-send"), retryAfter: nil)
+        }
         let files = (try? JSONDecoder().decode(JSONValue.self, from: Data(try row.decode(column: "files", as: String.self).utf8)))?.arrayValue ?? []
         let param = try row.decode(column: "whatsapp_msg_param", as: String.self)
         let tag = try row.decode(column: "tag", as: String.self)
@@ -201,40 +209,43 @@ public final class OutboxDispatcher: Service, Sendable {
 
     func record(_ outcome: SendOutcome, for job: Job) async throws {
         let now = clock.now()
-        let nextRetry: Double? = {
-            if case .retry(_, let after) = outcome { return retry.delay(afterAttempt: job.attempt, retryAfter: after, unit: Double.random(in: 0..<1)) }
-            return nil
-        }()
+        let unit = Double.random(in: 0..<1), policy = retry
         try await database.transaction { db in
             let owned = try await db.raw("""
                 SELECT id FROM outbox WHERE id = \(bind: job.outboxID) AND status = 'sending' AND attempts = \(bind: job.attempt)
                 """).first()
             guard owned != nil else { return }  // another node took over after our lease ran out
-            let numberID = try await db.raw("""
-                SELECT COALESCE(s.number_id, (SELECT c.sender_id FROM campaigns c WHERE c.id = m.campaign_id)) AS number_id
+            let message = try await db.raw("""
+                SELECT m.campaign_id, COALESCE(s.number_id, (SELECT c.sender_id FROM campaigns c WHERE c.id = m.campaign_id)) AS number_id
                 FROM messages m LEFT JOIN sessions s ON s.id = m.session_id WHERE m.id = \(bind: job.messageID)
-                """).first()?.decode(column: "number_id", as: Int64?.self)
-            switch outcome {
-            case .accepted(let providerID):
+                """).first()
+            let numberID = try message?.decode(column: "number_id", as: Int64?.self)
+            let campaignID = try message?.decode(column: "campaign_id", as: Int64?.self)
+            // A campaign message is sent at most once: see `OutboxDecision`.
+            switch OutboxDecision.decide(outcome, attempt: job.attempt, atMostOnce: campaignID != nil, policy: policy, unit: unit) {
+            case .delivered(let providerID):
                 try await db.raw("""
                     UPDATE messages SET delivery_status = 1, provider_message_id = \(bind: providerID), send_error = '', send_error_msg = ''
                     WHERE id = \(bind: job.messageID)
                     """).run()
                 try await db.raw("UPDATE outbox SET status = 'done', last_error = '' WHERE id = \(bind: job.outboxID)").run()
                 try await ChannelStats.bump(db, numberID: numberID, [.sent, .delivered], at: now)
-            case .retry(let failure, _) where nextRetry != nil:
-                let due = Self.nowMicros() + Int64(nextRetry! * 1_000_000)
+            case .retry(let failure, let delay):
+                let due = Self.nowMicros() + Int64(delay * 1_000_000)
                 try await db.raw("""
                     UPDATE outbox SET status = 'pending', due_at = \(bind: due), last_error = \(bind: failure.kind.rawValue + ": " + failure.providerMessage)
                     WHERE id = \(bind: job.outboxID)
                     """).run()
                 return
-            case .retry(let failure, _), .failed(let failure):
+            case .failed(let failure, let uncertain):
                 try await db.raw("""
                     UPDATE messages SET delivery_status = 2, send_error = \(bind: failure.kind.rawValue), send_error_msg = \(bind: failure.providerMessage)
                     WHERE id = \(bind: job.messageID)
                     """).run()
                 try await db.raw("UPDATE outbox SET status = 'done', last_error = \(bind: failure.kind.rawValue) WHERE id = \(bind: job.outboxID)").run()
+                if uncertain {
+                    try await db.raw("UPDATE campaign_recipients SET uncertain = 1 WHERE message_id = \(bind: job.messageID)").run()
+                }
                 try await ChannelStats.bump(db, numberID: numberID, [.sent, .failed], at: now)
             }
             guard let record = try await MessageRecords.load(db, id: job.messageID) else { return }

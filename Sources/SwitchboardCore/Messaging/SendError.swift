@@ -80,3 +80,46 @@ public struct RetryPolicy: Sendable {
         return max(spread, Double(retryAfter ?? 0))
     }
 }
+
+extension SendFailure {
+    /// True when the provider may have taken the message although the call failed: no answer
+    /// (timeout, dropped connection), a server error after the request arrived, or an error the
+    /// provider itself calls unknown. A retry of such a send can deliver a second copy. Throttling
+    /// (`too_many_request`) and `service_unavailable` say the message was not taken.
+    public var outcomeUnknown: Bool {
+        switch kind {
+        case .requestFail, .serviceError, .unknownError: true
+        default: false
+        }
+    }
+}
+
+/// What the outbox does with one send's outcome. Messages sent at most once (campaign messages:
+/// a recipient must never get a campaign twice) are not retried after a failure whose outcome is
+/// unknown; they fail as `uncertain` instead. Other messages (agent replies) are retried: a rare
+/// duplicate reply is better than a lost one.
+public enum OutboxDecision: Sendable, Equatable {
+    case delivered(providerMessageID: String)
+    /// Try again after this many seconds.
+    case retry(SendFailure, afterSeconds: Double)
+    /// Final failure; `uncertain` when the provider may nevertheless have the message.
+    case failed(SendFailure, uncertain: Bool)
+
+    /// Decides for attempt `attempt` (≥ 1); `unit` is a random number in 0..<1 for the backoff jitter.
+    public static func decide(_ outcome: SendOutcome, attempt: Int, atMostOnce: Bool, policy: RetryPolicy, unit: Double) -> OutboxDecision {
+        switch outcome {
+        case .accepted(let id):
+            return .delivered(providerMessageID: id)
+        case .failed(let failure):
+            return .failed(failure, uncertain: false)
+        case .retry(let failure, let retryAfter):
+            if atMostOnce && failure.outcomeUnknown {
+                return .failed(failure, uncertain: true)
+            }
+            guard let delay = policy.delay(afterAttempt: attempt, retryAfter: retryAfter, unit: unit) else {
+                return .failed(failure, uncertain: false)
+            }
+            return .retry(failure, afterSeconds: delay)
+        }
+    }
+}
