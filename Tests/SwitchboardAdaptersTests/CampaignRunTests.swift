@@ -80,6 +80,35 @@ struct CampaignRunTests {
         }
     }
 
+    /// A phonebook contact whose number is not E.164 is not dropped silently: it is a recipient
+    /// that fails with the reason; a contact without that number is left out.
+    @Test(arguments: TestEngines.available)
+    func aPhonebookNumberThatIsNotE164FailsWithItsReason(engine: DatabaseEngine) async throws {
+        try await CampaignFixture.with(engine) { c in
+            let book = try await c.api.post("phonebook/create", token: c.token, ["name": "Customers"])
+            let bookID = try #require(book.int("id"), "\(book.text)")
+            for (name, mobile) in [("Ada", "+12025550101"), ("Bob", "202-555-0102"), ("Cy", "")] {
+                var contact: JSONValue = ["first_name": .string(name), "phonebook_ids": [.int(bookID)]]
+                if !mobile.isEmpty { contact = ["first_name": .string(name), "mobile_number": .string(mobile), "phonebook_ids": [.int(bookID)]] }
+                let created = try await c.api.post("company_contact/create", token: c.token, contact)
+                #expect(created.errcode == 0, "\(created.text)")
+            }
+            var body = c.body("Book", numbers: [], mode: "direct").objectValue!
+            body["recipient_type"] = "phonebook"
+            body["recipient_id"] = .int(bookID)
+            body["recipient_num_type"] = "mobile_number"
+            let id = try await c.create(.object(body))
+            try await c.runUntilCompleted(id)
+            let results = try await c.results(id)
+            #expect(results.map { $0["contact_name"]?.stringValue ?? "" } == ["Ada", "Bob"], "\(results)")
+            #expect(results.first?["result"] == "succeeded")
+            #expect(results.last?["result"] == "failed")
+            #expect(results.last?["failed_reason"]?.stringValue?.contains("202-555-0102 is not an E.164 number") == true, "\(results)")
+            #expect(c.f.fake.sent.all.map(\.to) == ["+12025550101"])
+            #expect(try await c.detail(id)["result_count"] == "1/2")
+        }
+    }
+
     @Test(arguments: TestEngines.available)
     func directCampaignsLeaveNoSessionAndCampaignsRunOneAtATime(engine: DatabaseEngine) async throws {
         try await CampaignFixture.with(engine) { c in

@@ -224,6 +224,9 @@ public final class CampaignRunner: Service, Sendable {
     ) async throws {
         let still = try await db.raw(SQLQueryString("SELECT r.id ") + candidates(campaign) + SQLQueryString(" AND r.id = \(bind: recipientID)")).first()
         guard still != nil else { return }
+        guard Formats.isE164(number) else {  // a phonebook number typed another way
+            throw APIError(.parameterError, detail: "\(number) is not an E.164 number (like +12025550101)")
+        }
         var sessionID: Int64?
         if campaign.sendMode == .newSession {
             let account = ChannelAccount(channelID: campaign.channelID, provider: "", type: campaign.channelType, credentials: [:])

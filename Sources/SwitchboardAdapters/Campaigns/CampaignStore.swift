@@ -156,7 +156,9 @@ enum CampaignStore {
         return issues
     }
 
-    /// The phonebook's E.164 numbers of `numberType` (others skipped, duplicates once); `70093` if it does not exist.
+    /// The phonebook's numbers of `numberType` (contacts without one skipped, duplicates once);
+    /// `70093` if it does not exist. A number that is not E.164 stays a recipient: its send fails
+    /// with the reason, so the results show which contact to fix.
     static func phonebookRecipients(_ db: any SQLDatabase, phonebookID: Int64, numberType: RecipientNumberType) async throws -> [Recipient] {
         guard try await db.raw("SELECT id FROM phonebooks WHERE id = \(bind: phonebookID)").first() != nil else {
             throw APIError(.phonebookNotExisted, invalidParams: [ParamIssue(field: "recipient_id", value: String(phonebookID))])
@@ -170,7 +172,7 @@ enum CampaignStore {
         var recipients: [Recipient] = []
         for row in rows {
             let number = try row.decode(column: "number", as: String.self).trimmingSpaces
-            guard Formats.isE164(number), seen.insert(number).inserted else { continue }
+            guard !number.isEmpty, seen.insert(number).inserted else { continue }
             let name = [try row.decode(column: "first_name", as: String.self), try row.decode(column: "last_name", as: String.self)]
                 .filter { !$0.isEmpty }.joined(separator: " ")
             recipients.append(Recipient(number: number, name: name))
