@@ -82,6 +82,12 @@ struct CampaignCrashTests {
             await restarted.call(.GET, "/openapi/v1.0/message_campaign/get?id=\(id)&access_token=\(second)").json?["data"]
         }
         #expect(await detail()?["status"] == "stop")
+        // The stop is reported like a completion with failures (30030).
+        let reported = try await database.run { db in
+            try await db.raw("SELECT payload FROM events WHERE type = 30030").all().map { try $0.decode(column: "payload", as: String.self) }
+        }
+        #expect(reported.count == 1 && SocketLoop.decodeJSON(reported.first ?? "")?["task_id"] == .int(id), "\(reported)")
+        #expect(SocketLoop.decodeJSON(reported.first ?? "")?["total"] == .int(Int64(Self.recipients)))
         let retried = await restarted.call(.GET, "/openapi/v1.0/message_campaign/retry?id=\(id)&access_token=\(second)")
         #expect(retried.json?["errcode"] == 0, "\(retried.body)")
         let finish = ContinuousClock.now + .seconds(180)

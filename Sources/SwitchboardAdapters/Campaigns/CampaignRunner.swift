@@ -272,11 +272,12 @@ public final class CampaignRunner: Service, Sendable {
     /// that died become `stop`. Their messages never tried are withdrawn (failed, so `retry` sends
     /// them); a message that was being sent — or was tried and waits for a retry, e.g. after the
     /// provider did not answer in time — has an unknown outcome, so it is marked failed and
-    /// `uncertain` and never sent again.
+    /// `uncertain` and never sent again. Each stopped campaign reports its failures (30030), as a
+    /// completed one does, so an integration learns of the stop without polling.
     /// Outbox rows whose send may have reached the provider: being sent, or tried and waiting to retry.
     static let triedCondition = "status = 'sending' OR (status = 'pending' AND attempts > 0)"
 
-    static func recover(_ database: Database) async throws {
+    static func recover(_ database: Database, now: Int64) async throws {
         try await database.transaction { db in
             let orphans = try await db.raw("SELECT id FROM campaigns WHERE status IN ('executing', 'retrying')").all()
                 .map { try $0.decode(column: "id", as: Int64.self) }
@@ -300,6 +301,10 @@ public final class CampaignRunner: Service, Sendable {
                     UPDATE outbox SET status = 'done', last_error = 'campaign stopped' WHERE status IN ('pending', 'sending') AND message_id IN (
                     """) + mine + SQLQueryString(")")).run()
                 try await db.raw("UPDATE campaigns SET status = 'stop' WHERE id = \(bind: id)").run()
+                let tally = try await CampaignViews.tally(db, campaignID: id)
+                try await EventLog.append(db, .bulkMessageSendingFailed, sessionID: nil, payload: [
+                    "task_id": .int(id), "total": .integer(tally.total), "fail_count": .integer(tally.failed),
+                ], now: now)
             }
         }
     }
