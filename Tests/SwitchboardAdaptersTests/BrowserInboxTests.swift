@@ -38,6 +38,39 @@ struct BrowserInboxTests {
         }
     }
 
+    /// Seed 003: "To add the customer to an existing contact, click Add to Existing Contact and edit
+    /// the contact's information as needed."
+    @Test func theAgentAddsTheCustomerToAnExistingContact() async throws {
+        try await BrowserFixture.with { f in
+            let created = try await f.api.post("company_contact/create", token: f.token, [
+                "first_name": "Grace", "last_name": "Hopper", "company": "Navy", "business_number": "+15550009999",
+            ])
+            let contactID = try #require(created.int("id"), "\(created.text)")
+            try await BrowserFixture.withBrowser { browser in
+                try await f.signInAgent(browser)
+                try await f.inbound("Please call me back")
+                try await browser.waitForText("Please call me back", in: "#session-list")
+                try await browser.click("#session-list .session")
+                try await browser.waitForText("Please call me back", in: "#messages")
+                try await browser.click("#act-contact")
+                try await browser.click("#contact-mode-existing")
+                try await browser.type("#contact-search", "hopp")
+                try await browser.waitForText("Grace Hopper", in: "#contact-pick")
+                try await browser.run("var s = document.querySelector('#contact-pick'); s.value = s.options[0].value; s.dispatchEvent(new Event('change'));")
+                #expect(try await browser.run("return document.querySelector('#contact-company').value;") == "Navy")
+                try await browser.run("document.querySelector('#contact-email').value = 'grace@example.com';")
+                try await browser.click("#contact-form button[value=ok]")
+                try await browser.waitUntil("the dialog closes") { try await browser.run("return document.querySelector('#dlg-contact').open;") == false }
+                let contact = try await f.api.get("company_contact/get", token: f.token, ["id": String(contactID)])
+                #expect(contact.json["data"]?["mobile_number"] == .string(BrowserFixture.customer), "\(contact.text)")
+                #expect(contact.json["data"]?["business_number"] == "+15550009999")
+                #expect(contact.json["data"]?["email"] == "grace@example.com")
+                #expect(try await f.scalar("SELECT COUNT(*) AS n FROM company_contacts") == 1)
+                try await BrowserFixture.expectNoConsoleErrors(browser, "/inbox (add to contact)")
+            }
+        }
+    }
+
     @Test func keyboardOnlySignInToTheInboxAndThePortal() async throws {
         try await BrowserFixture.with { f in
             try await BrowserFixture.withBrowser { browser in

@@ -7,10 +7,13 @@ import SwitchboardCore
 /// - `GET /api/inbox/me` — the signed-in agent and their presence;
 /// - `POST /api/inbox/presence` `{"presence_status": "available|away|business_trip|do_not_disturb|lunch_break|off_work"}`;
 /// - `GET /api/inbox/directory` — colleagues and queues to transfer to, numbers the agent may start sessions on;
-/// - `POST /api/inbox/upload?name=…` — a file (raw body, its `Content-Type`) stored for sending; answers File_Info.
+/// - `POST /api/inbox/upload?name=…` — a file (raw body, its `Content-Type`) stored for sending; answers File_Info;
+/// - `GET /api/inbox/contacts?search_value=&page=&page_size=` — company contacts, as `company_contact/search`
+///   answers (read only), for "Add to Existing Contact".
 struct InboxPage: Sendable {
     let auth: InboxAuth
     let database: Database
+    let clock: any WallClock
     let files: FileStore
     let web: WebResources
     /// Largest file an agent may attach.
@@ -21,6 +24,7 @@ struct InboxPage: Sendable {
             web.page("inbox", [
                 "title": "Inbox",
                 "presence": PresenceStatus.allCases.map { ["value": $0.rawValue, "label": $0.label] },
+                "numberTypes": ContactNumberType.allCases.map { ["value": $0.rawValue, "label": $0.label] },
             ])
         }
         let group = router.group("api/inbox").add(middleware: InboxAuthMiddleware(auth: auth))
@@ -37,6 +41,9 @@ struct InboxPage: Sendable {
             return JSONResponse.success()
         }
         group.get("directory") { _, _ in try await directory() }
+        group.get("contacts") { request, _ in
+            try await CrudController(resource: CompanyContactResource(), database: database, clock: clock).list(request, searching: true)
+        }
         group.post("upload") { request, _ in
             var request = request
             var reader = request.queryReader

@@ -9,6 +9,21 @@ public enum ContactNumberType: String, Sendable, CaseIterable {
     case businessFax = "business_fax"
     case homeFax = "home_fax"
     case otherNumber = "other_number"
+
+    /// The field's name as the contact form shows it.
+    public var label: String {
+        switch self {
+        case .businessNumber: "Business Number"
+        case .businessNumber2: "Business Number 2"
+        case .mobileNumber: "Mobile Number"
+        case .mobileNumber2: "Mobile Number 2"
+        case .homeNumber: "Home Number"
+        case .homeNumber2: "Home Number 2"
+        case .businessFax: "Business Fax"
+        case .homeFax: "Home Fax"
+        case .otherNumber: "Other Number"
+        }
+    }
 }
 
 /// The fields of a company contact (`company_contact/*`); `nil` means "not given".

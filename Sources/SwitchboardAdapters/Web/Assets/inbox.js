@@ -208,12 +208,44 @@
   $("details-close").addEventListener("click", function () { show($("details"), false); $("act-details").focus(); });
 
   // Add to contacts
-  $("act-contact").addEventListener("click", function () { show($("contact-error"), false); $("dlg-contact").showModal(); });
+  // "Add New Contact" or "Add to Existing Contact" (pick one, edit its fields as needed).
+  var contactFields = { first_name: "contact-first", last_name: "contact-last", company: "contact-company", email: "contact-email" };
+  var foundContacts = [];
+  function existingMode() { return $("contact-mode-existing").checked; }
+  function searchContacts() {
+    call("GET", "contacts", undefined, { search_value: $("contact-search").value.trim(), page: 1, page_size: 20 }).then(function (answer) {
+      var pick = $("contact-pick"); pick.textContent = ""; foundContacts = answer.data || [];
+      foundContacts.forEach(function (c) {
+        var name = [c.first_name, c.last_name].filter(Boolean).join(" ") || c.company;
+        var number = c.mobile_number || c.business_number || c.home_number || c.other_number || "";
+        var o = el("option", "", name + (c.company && name !== c.company ? " · " + c.company : "") + (number ? " · " + number : ""));
+        o.value = c.id; pick.appendChild(o);
+      });
+    });
+  }
+  $("contact-mode-new").addEventListener("change", function () { show($("contact-existing"), false); });
+  $("contact-mode-existing").addEventListener("change", function () { show($("contact-existing"), true); searchContacts(); $("contact-search").focus(); });
+  var searchTimer = null;
+  $("contact-search").addEventListener("input", function () { clearTimeout(searchTimer); searchTimer = setTimeout(searchContacts, 250); });
+  $("contact-pick").addEventListener("change", function () {
+    var chosen = foundContacts.filter(function (c) { return String(c.id) === $("contact-pick").value; })[0];
+    if (chosen) Object.keys(contactFields).forEach(function (key) { $(contactFields[key]).value = chosen[key] || ""; });
+  });
+  $("act-contact").addEventListener("click", function () {
+    show($("contact-error"), false); $("contact-mode-new").checked = true; show($("contact-existing"), false);
+    $("dlg-contact").showModal();
+  });
   $("contact-form").addEventListener("submit", function (event) {
     if (event.submitter && event.submitter.value === "cancel") return;
     event.preventDefault();
-    act("message_session/add_contact", { first_name: $("contact-first").value, last_name: $("contact-last").value,
-      company: $("contact-company").value, email: $("contact-email").value }).then(function (answer) {
+    var body = {};
+    Object.keys(contactFields).forEach(function (key) { body[key] = $(contactFields[key]).value; });
+    if (existingMode()) {
+      if (!$("contact-pick").value) { fail("contact-error", { errmsg: "Choose the contact to add the customer to." }); return; }
+      body.contact_id = Number($("contact-pick").value);
+      if ($("contact-number-type").value) body.number_type = $("contact-number-type").value;
+    }
+    act("message_session/add_contact", body).then(function (answer) {
       if (answer.errcode === 0) $("dlg-contact").close(); else fail("contact-error", answer);
     });
   });
