@@ -82,9 +82,14 @@ struct BrowserFixture: Sendable {
         try await browser.waitForText("Live", in: "#conn")
     }
 
-    /// Runs `body` with a browser at `size`, always quitting it.
+    /// Runs `body` with a Chromium at `size`, always quitting it.
     static func withBrowser<T: Sendable>(_ size: Browser.Size = .desktop, _ body: (Browser) async throws -> T) async throws -> T {
-        let browser = try await Browser.launch(size: size)
+        try await with(Browser.self, size, body)
+    }
+
+    /// Runs `body` with a browser of `kind` at `size`, always quitting it.
+    static func with<B: BrowserSession, T: Sendable>(_ kind: B.Type, _ size: Browser.Size = .desktop, _ body: (B) async throws -> T) async throws -> T {
+        let browser = try await B.launch(size: size)
         do {
             let result = try await body(browser)
             await browser.quit()
@@ -102,7 +107,7 @@ struct BrowserFixture: Sendable {
     }
 
     /// Fails the test when the page logged errors.
-    static func expectNoConsoleErrors(_ browser: Browser, _ page: String) async throws {
+    static func expectNoConsoleErrors(_ browser: some BrowserSession, _ page: String) async throws {
         let errors = try await browser.consoleErrors()
         #expect(errors.isEmpty, "console errors on \(page): \(errors)")
     }

@@ -8,7 +8,7 @@ import SwitchboardCore
 
 /// A small W3C WebDriver client driving headless Chromium through a `chromedriver` child process
 /// on a free loopback port. One `Browser` is one WebDriver session; `quit()` ends both.
-public final class Browser: Sendable {
+public final class Browser: BrowserSession {
     /// Desktop and phone viewports.
     public enum Size: Sendable {
         case desktop, phone
@@ -148,26 +148,6 @@ public final class Browser: Sendable {
     @discardableResult
     public func run(_ script: String, _ arguments: [JSONValue] = []) async throws -> JSONValue {
         try await command(.POST, "/execute/sync", ["script": .string(script), "args": .array(arguments)])
-    }
-
-    /// The text of the first element matching `css`, or "" when there is none.
-    public func text(_ css: String) async throws -> String {
-        try await run("var e = document.querySelector(arguments[0]); return e ? e.innerText : '';", [.string(css)]).stringValue ?? ""
-    }
-
-    /// Polls `condition` until it holds or `timeout` passes (then throws, naming `what`).
-    public func waitUntil(_ what: String, timeout: Duration = .seconds(20), _ condition: @Sendable () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            if (try? await condition()) == true { return }
-            if ContinuousClock.now >= deadline { throw TestFailure("timed out waiting for \(what)") }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-    }
-
-    /// Waits until the page's text contains `text`.
-    public func waitForText(_ text: String, in css: String = "body", timeout: Duration = .seconds(20)) async throws {
-        try await waitUntil("\"\(text)\" in \(css)", timeout: timeout) { try await self.text(css).contains(text) }
     }
 
     /// The browser console entries since the last call, as (level, message).

@@ -210,16 +210,18 @@
   // Add to contacts
   // "Add New Contact" or "Add to Existing Contact" (pick one, edit its fields as needed).
   var contactFields = { first_name: "contact-first", last_name: "contact-last", company: "contact-company", email: "contact-email" };
-  var foundContacts = [];
+  var foundContacts = [], searchSeq = 0;
   function existingMode() { return $("contact-mode-existing").checked; }
   function searchContacts() {
+    var seq = ++searchSeq;
     call("GET", "contacts", undefined, { search_value: $("contact-search").value.trim(), page: 1, page_size: 20 }).then(function (answer) {
-      var pick = $("contact-pick"); pick.textContent = ""; foundContacts = answer.data || [];
+      if (seq !== searchSeq) return;  // a newer search is on its way
+      var pick = $("contact-pick"), keep = pick.value; pick.textContent = ""; foundContacts = answer.data || [];
       foundContacts.forEach(function (c) {
         var name = [c.first_name, c.last_name].filter(Boolean).join(" ") || c.company;
         var number = c.mobile_number || c.business_number || c.home_number || c.other_number || "";
         var o = el("option", "", name + (c.company && name !== c.company ? " · " + c.company : "") + (number ? " · " + number : ""));
-        o.value = c.id; pick.appendChild(o);
+        o.value = c.id; o.selected = String(c.id) === keep; pick.appendChild(o);
       });
     });
   }
