@@ -155,6 +155,23 @@ struct WebLiveChatAPITests {
         }
     }
 
+    /// Twenty-five visitors write their first message at the same moment: twenty get a session,
+    /// five the friendly refusal — never twenty-one.
+    @Test(arguments: TestEngines.available)
+    func concurrentFirstMessagesNeverOpenMoreThanTwentySessions(engine: DatabaseEngine) async throws {
+        try await Self.with(engine) { f in
+            var visitors: [String] = []
+            for index in 0..<25 { visitors.append(try await f.visitor("V\(index)")) }
+            let answers = try await withThrowingTaskGroup(of: Int64.self) { group in
+                for visitor in visitors { group.addTask { try await f.widget(.post, "send", ["text": "hi"], visitor: visitor).errcode ?? -1 } }
+                return try await group.reduce(into: [Int64]()) { $0.append($1) }
+            }
+            #expect(answers.filter { $0 == 0 }.count == LiveChatLimits.maxActiveSessions, "\(answers)")
+            #expect(answers.filter { $0 == 60002 }.count == 5, "\(answers)")
+            #expect(try await f.scalar("SELECT COUNT(*) AS n FROM sessions WHERE closed_at IS NULL") == 20)
+        }
+    }
+
     @Test(arguments: TestEngines.available)
     func visitorsEndChatsAndTwentyAreOpenAtMost(engine: DatabaseEngine) async throws {
         try await Self.with(engine) { f in

@@ -30,6 +30,8 @@ struct LiveChatWidgetAPI: Sendable {
     let web: WebResources
     /// How long `messages` waits for something new.
     var pollWait: Duration = .seconds(20)
+    /// Opening sessions one at a time per channel (the 20-session limit).
+    let admissions = KeyedSerializer()
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("live_chat.v1.0.0.js") { request, _ in web.assetResponse("live_chat.js", request: request) }
@@ -142,23 +144,30 @@ struct LiveChatWidgetAPI: Sendable {
         if text.trimmingSpaces.isEmpty && media.isEmpty { reader.fail("text", "required") }
         try reader.finish()
         let now = clock.now()
-        let visitor = try await database.run { db -> LiveChatVisitor in
+        let (visitor, opensSession) = try await database.run { db -> (LiveChatVisitor, Bool) in
             guard let visitor = try await LiveChatVisitor.find(db, request: request, site: site) else { throw APIError.tokenExpired }
-            if try await visitor.openSession(db, site: site) == nil {
-                let open = try await db.raw("""
-                    SELECT CAST(COUNT(*) AS BIGINT) AS n FROM sessions WHERE channel_id = \(bind: site.channelID) AND closed_at IS NULL
-                    """).first()?.decode(column: "n", as: Int64.self) ?? 0
-                guard LiveChatLimits.admitsNewSession(active: Int(open)) else {
-                    throw APIError(.maxLimitationExceeded, detail: LiveChatLimits.busyMessage)
-                }
-            }
-            return visitor
+            return (visitor, try await visitor.openSession(db, site: site) == nil)
         }
         let account = ChannelAccount(channelID: site.channelID, provider: "livechat", type: ChannelType.livechat.rawValue, credentials: [:])
         let message = InboundMessage(
             providerMessageID: "lcv-" + UUID().uuidString.lowercased(), from: visitor.id, to: site.channelNumber, text: text,
             media: media, receivedAt: now, senderName: visitor.name)
-        guard let messageID = try await inbound.store([message], account: account).first else { throw APIError(.failure) }
+        let store: @Sendable () async throws -> Int64? = { [database, inbound] in
+            if opensSession {
+                // Counted and opened under the channel's admission lock: no two visitors take the last place.
+                let open = try await database.run { db in
+                    try await db.raw("""
+                        SELECT CAST(COUNT(*) AS BIGINT) AS n FROM sessions WHERE channel_id = \(bind: site.channelID) AND closed_at IS NULL
+                        """).first()?.decode(column: "n", as: Int64.self) ?? 0
+                }
+                guard LiveChatLimits.admitsNewSession(active: Int(open)) else {
+                    throw APIError(.maxLimitationExceeded, detail: LiveChatLimits.busyMessage)
+                }
+            }
+            return try await inbound.store([message], account: account).first
+        }
+        let stored = opensSession ? try await admissions.run(site.channelID, store) : try await store()
+        guard let messageID = stored else { throw APIError(.failure) }
         try await autoRespond(site, visitor: visitor, now: now)
         nudge()
         return .success(["msg_id": .int(messageID)])
