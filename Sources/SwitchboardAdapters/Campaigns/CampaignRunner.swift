@@ -12,9 +12,16 @@ import SwitchboardCore
 /// completes it once every recipient has a final result. A recipient is queued in its own
 /// transaction that also records the message on the recipient row, and only when the row has no
 /// message of the current round — so a recipient is never queued twice, however passes interleave
-/// or the process restarts. One runner per deployment is assumed (recovery treats every
-/// `executing` campaign as orphaned).
+/// or the process restarts.
+///
+/// With several nodes on one database, only the holder of the `campaign-runner` lease runs
+/// campaigns; it renews the lease on every pass. A node that takes the lease over (its holder died,
+/// or at the first start) first recovers what the previous holder left `executing` (see `recover`).
 public final class CampaignRunner: Service, Sendable {
+    /// How long a runner's lease lasts without renewal: how long a crashed runner's campaign waits
+    /// before another node (or the restarted one) stops it.
+    static let leaseSeconds: Int64 = 10
+
     let database: Database
     let channels: ChannelStore
     let files: FileStore
@@ -22,6 +29,7 @@ public final class CampaignRunner: Service, Sendable {
     let clock: any WallClock
     let logger: Logger
     private let wakeups = WakeSignal()
+    let lease: RunnerLease
 
     init(database: Database, channels: ChannelStore, files: FileStore, dispatcher: OutboxDispatcher, clock: any WallClock, logger: Logger) {
         self.database = database
@@ -30,6 +38,7 @@ public final class CampaignRunner: Service, Sendable {
         self.dispatcher = dispatcher
         self.clock = clock
         self.logger = logger
+        self.lease = RunnerLease(database: database, name: "campaign-runner", seconds: Self.leaseSeconds)
     }
 
     /// Tells the runner a campaign may be due now.
@@ -46,6 +55,7 @@ public final class CampaignRunner: Service, Sendable {
             // Idle: a second between looks for due schedules (create and retry nudge at once).
             await wakeups.wait(timeout: running == nil ? .seconds(1) : .milliseconds(100))
         }
+        try? await lease.release()
     }
 
     /// One pass: start the next campaign if none runs, queue more of the running one, complete it when done.
@@ -53,6 +63,13 @@ public final class CampaignRunner: Service, Sendable {
     @discardableResult
     public func tick() async throws -> Int64? {
         let now = clock.now()
+        switch try await lease.acquire(now: now) {
+        case .busy: return nil
+        case .renewed: break
+        case .taken(let previous):
+            if let previous { logger.notice("took over the campaign runner", metadata: ["previous": .string(previous)]) }
+            try await Self.recover(database, now: now)
+        }
         var current = try await running()
         if current == nil { current = try await startNext(now: now) }
         guard let campaign = current else { return nil }
@@ -268,8 +285,8 @@ public final class CampaignRunner: Service, Sendable {
         }
     }
 
-    /// At startup, before the dispatcher runs: campaigns left `executing`/`retrying` by a process
-    /// that died become `stop`. Their messages never tried are withdrawn (failed, so `retry` sends
+    /// On taking the runner lease over: campaigns left `executing`/`retrying` by a runner that
+    /// died (or stopped) become `stop`. Their messages never tried are withdrawn (failed, so `retry` sends
     /// them); a message that was being sent — or was tried and waits for a retry, e.g. after the
     /// provider did not answer in time — has an unknown outcome, so it is marked failed and
     /// `uncertain` and never sent again. Each stopped campaign reports its failures (30030), as a

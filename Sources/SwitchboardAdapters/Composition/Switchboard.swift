@@ -54,7 +54,6 @@ public struct Switchboard: Sendable {
             let realtime = try await Realtime.make(
                 database: database, databaseURL: configuration.resolvedDatabaseURL, clock: clock, tokens: TokenService(database: database, clock: clock),
                 secrets: secrets, http: http, agents: InboxAuth(database: database, clock: clock), logger: logger)
-            try await CampaignRunner.recover(database, now: clock.now())
             let files = FileStore(database: database, clock: clock, directory: configuration.dataDirectory + "/files", publicURL: configuration.resolvedPublicURL)
             let campaigns = CampaignRunner(database: database, channels: channels, files: files, dispatcher: dispatcher, clock: clock, logger: logger)
             return Switchboard(

@@ -6,6 +6,7 @@ public enum Schema {
         web,
         campaigns,
         chatLogs,
+        runnerLeases,
     ]
 
     static let foundation = Migration("001_foundation", [
