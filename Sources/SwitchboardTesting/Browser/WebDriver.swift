@@ -32,8 +32,9 @@ public final class Browser: Sendable {
         self.process = process
     }
 
-    /// Starts chromedriver and a headless Chromium session at `size`.
-    public static func launch(size: Size = .desktop) async throws -> Browser {
+    /// Starts chromedriver and a headless Chromium session at `size`; files the pages download are
+    /// saved into `downloads` when given.
+    public static func launch(size: Size = .desktop, downloads: String? = nil) async throws -> Browser {
         let port = try await freePort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: chromedriver)
@@ -50,13 +51,15 @@ public final class Browser: Sendable {
                 (try? await driver.request(.GET, "/status"))?["value"]?["ready"] == true
             }
             let rect = size.rect
+            var options: JSONObject = ["binary": .string(chromium), "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                .string("--window-size=\(rect.width),\(rect.height)"),
+            ]]
+            if let downloads {
+                options["prefs"] = ["download.default_directory": .string(downloads), "download.prompt_for_download": false]
+            }
             let capabilities: JSONValue = ["capabilities": ["alwaysMatch": [
-                "browserName": "chrome",
-                "goog:chromeOptions": ["binary": .string(chromium), "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                    .string("--window-size=\(rect.width),\(rect.height)"),
-                ]],
-                "goog:loggingPrefs": ["browser": "ALL"],
+                "browserName": "chrome", "goog:chromeOptions": .object(options), "goog:loggingPrefs": ["browser": "ALL"],
             ]]]
             let answer = try await driver.request(.POST, "/session", capabilities)
             guard let id = answer["value"]?["sessionId"]?.stringValue else { throw TestFailure("no WebDriver session: \(answer.serialized())") }
@@ -142,6 +145,7 @@ public final class Browser: Sendable {
     public enum Key {
         public static let tab = "\u{E004}"
         public static let enter = "\u{E007}"
+        public static let escape = "\u{E00C}"
     }
 
     /// Runs `script` (a function body; `arguments` are passed) and answers its return value.
@@ -168,6 +172,12 @@ public final class Browser: Sendable {
     /// Waits until the page's text contains `text`.
     public func waitForText(_ text: String, in css: String = "body", timeout: Duration = .seconds(20)) async throws {
         try await waitUntil("\"\(text)\" in \(css)", timeout: timeout) { try await self.text(css).contains(text) }
+    }
+
+    /// The value of the page's cookie `name` (HttpOnly ones included), or nil.
+    public func cookie(_ name: String) async throws -> String? {
+        let all = try await command(.GET, "/cookie")
+        return all.arrayValue?.first { $0["name"]?.stringValue == name }?["value"]?.stringValue
     }
 
     /// The browser console entries since the last call, as (level, message).
