@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Hummingbird
 import NIOCore
 import SQLKit
 @testable import SwitchboardAdapters
@@ -15,10 +16,10 @@ struct BrowserChatLogTests {
     static let refundCustomer = "+15550003333"
     static let startedCustomer = "+15550004444"
 
-    /// Three sessions, a minute apart: S1 (picked up, answered, closed), S2 (a refund request
-    /// waiting in the queue), S3 (started by agent 1001). Newest activity: S3, S1, S2.
-    static func traffic(_ f: BrowserFixture, _ browser: Browser) async throws -> (s1: Int64, s2: Int64, s3: Int64) {
-        try await f.inbound("Is my order shipped?")
+    /// Three sessions, a minute apart: S1 (an MMS with a photo; picked up, answered, closed), S2 (a
+    /// refund request waiting in the queue), S3 (started by agent 1001). Newest activity: S3, S1, S2.
+    static func traffic(_ f: BrowserFixture, _ browser: Browser, media: FakeServer) async throws -> (s1: Int64, s2: Int64, s3: Int64) {
+        try await f.inbound("Is my order shipped?", mediaURL: media.baseURL + "/media/label.png")
         let s1 = try await f.scalar("SELECT MAX(id) AS n FROM sessions")
         f.hub.clock.advance(by: 60)
         try await f.inbound("I need a refund, \"now\"", from: refundCustomer)
@@ -56,6 +57,15 @@ struct BrowserChatLogTests {
         try await browser.waitUntil("sessions \(ids) listed") { try await listed(browser) == ids }
     }
 
+    /// Sets a `datetime-local` field to Unix `seconds`, written in the browser's time zone.
+    static func setTime(_ browser: Browser, _ css: String, _ seconds: Int64) async throws {
+        try await browser.run("""
+            var d = new Date(arguments[1] * 1000), p = function (n) { return (n < 10 ? '0' : '') + n; };
+            document.querySelector(arguments[0]).value = d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) +
+              'T' + p(d.getHours()) + ':' + p(d.getMinutes()) + ':' + p(d.getSeconds());
+            """, [.string(css), .int(seconds)])
+    }
+
     static func choose(_ browser: Browser, _ css: String, _ value: String) async throws {
         try await browser.run("document.querySelector(arguments[0]).value = arguments[1];", [.string(css), .string(value)])
     }
@@ -64,9 +74,14 @@ struct BrowserChatLogTests {
         let downloads = FileManager.default.temporaryDirectory.appendingPathComponent("chatlog-downloads-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: downloads, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: downloads) }
+        // The provider's media server, holding the customer's photo.
+        let router = Router()
+        router.get("media/label.png") { _, _ in Response(status: .ok, headers: [.contentType: "image/png"], body: .init(byteBuffer: .init(string: "PNGDATA"))) }
+        let media = try await FakeServer.start(router)
+        defer { Task { await media.stop() } }
         try await BrowserFixture.with { f in
             try await BrowserFixture.withBrowser(downloads: downloads) { browser in
-                let (s1, s2, s3) = try await Self.traffic(f, browser)
+                let (s1, s2, s3) = try await Self.traffic(f, browser, media: media)
                 try await browser.open(f.base + "/")
                 try await browser.type("#password", TestHub.adminPassword + Browser.Key.enter)
                 try await browser.waitForText("General SMS Channel", in: "main")
@@ -96,6 +111,19 @@ struct BrowserChatLogTests {
                     "var f = document.querySelector('#cl-session'); return f.getAttribute('aria-invalid') + '|' + f.closest('.field').querySelector('.field-error').textContent;")
                 #expect(note.stringValue?.hasPrefix("true|") == true && note.stringValue?.hasSuffix("(session_id)") == true, "\(note)")
                 try await browser.click("#cl-reset")
+
+                // The time range keeps the sessions active in it; an end before the start is refused at "To".
+                let created = try await f.scalar("SELECT created_at AS n FROM sessions WHERE id = \(bind: s1)")
+                try await Self.setTime(browser, "#cl-start", created + 150)
+                try await browser.click("#cl-search")
+                try await Self.waitForListed(browser, [s3])
+                try await Self.setTime(browser, "#cl-end", created + 30)
+                try await browser.click("#cl-search")
+                try await browser.waitUntil("the range error at To") {
+                    try await browser.run("return document.querySelector('#cl-end').getAttribute('aria-invalid');") == "true"
+                }
+                #expect(try await Self.listed(browser) == [s3], "a refused filter leaves the list as it was")
+                try await browser.click("#cl-reset")
                 try await Self.waitForListed(browser, [s3, s1, s2])
 
                 // S1's timeline and history: who did what, every message with its delivery state.
@@ -108,6 +136,8 @@ struct BrowserChatLogTests {
                 let history = try await browser.text("#cl-history")
                 #expect(history.contains("Is my order shipped?") && history.contains("Inbound") && history.contains("Outbound"), "\(history)")
                 #expect(history.contains("Sent"), "the reply's delivery state: \(history)")
+                let photo = try await browser.run("var a = document.querySelector('#cl-history td.cl-content a'); return a ? a.textContent + '|' + a.href : '';")
+                #expect(photo.stringValue?.hasPrefix("label.png|http") == true, "the photo is a link: \(photo)")
                 let systemRows = try await browser.run(
                     "return Array.prototype.every.call(document.querySelectorAll('#cl-history tr.sys input'), function (i) { return i.disabled; }) && document.querySelectorAll('#cl-history tr.sys').length > 0;")
                 #expect(systemRows == true, "system messages cannot be selected")
@@ -173,6 +203,9 @@ struct BrowserChatLogTests {
                 try await browser.open(f.base + "/portal/chat-logs")
                 try await Self.waitForListed(browser, [s3, s1])
                 #expect(try await browser.run("return document.documentElement.scrollWidth <= window.innerWidth;") == true)
+                try await browser.click("#cl-table tr[data-session='\(s1)'] button[aria-label^='View']")
+                try await browser.waitForText("Sent", in: "#cl-history")
+                #expect(try await browser.run("return document.documentElement.scrollWidth <= window.innerWidth;") == true, "the details fit too")
                 try await BrowserFixture.expectNoConsoleErrors(browser, "/portal/chat-logs (phone)")
             }
         }

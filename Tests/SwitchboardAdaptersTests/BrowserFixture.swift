@@ -61,8 +61,8 @@ struct BrowserFixture: Sendable {
     }
 
     /// A customer's SMS through the provider's signed webhook.
-    func inbound(_ text: String, from customer: String = Self.customer) async throws {
-        let body = FakeGeneralProvider.inboundBody(id: UUID().uuidString, from: customer, to: Self.did, text: text)
+    func inbound(_ text: String, from customer: String = Self.customer, mediaURL: String? = nil) async throws {
+        let body = FakeGeneralProvider.inboundBody(id: UUID().uuidString, from: customer, to: Self.did, text: text, mediaURL: mediaURL)
         let answer = try await api.call(.post, webhookPath, body: body, headers: [
             .contentType: "application/json", HTTPField.Name("X-Signature-256")!: FakeGeneralProvider.signature(secret: Self.secret, body: body),
         ])

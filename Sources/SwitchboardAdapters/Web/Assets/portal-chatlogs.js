@@ -58,7 +58,7 @@
   }
 
   /* ---- Filters and the session list ---- */
-  var state = { filter: {}, page: 1, total: 0, selected: [] };
+  var state = { filter: {}, page: 1, total: 0, selected: [], asked: 0 };
 
   /* The form's criteria as chat_log/search query fields (datetime-local → Unix seconds). */
   function criteria() {
@@ -78,11 +78,14 @@
 
   function pageSize() { return Number($('cl-size').value); }
 
-  /* Loads page `page` of `filter`; the filter becomes the page's only when the API accepts it. */
+  /* Loads page `page` of `filter`; the filter becomes the page's only when the API accepts it.
+     Only the latest search is shown (answers can arrive out of order). */
   function search(filter, page) {
     var query = Object.assign({}, filter, { page: String(page), page_size: String(pageSize()) });
+    var mine = ++state.asked;
     portal.clearErrors(form);
     return portal.call('chat_log/search', null, 'GET', query).then(function (answer) {
+      if (mine !== state.asked) { return; }
       if (answer.errcode !== 0) { portal.showErrors(form, answer); return; }
       var pages = Math.max(1, Math.ceil(answer.total_number / pageSize()));
       if (page > pages && answer.total_number > 0) { return search(filter, pages); }
