@@ -210,4 +210,34 @@ struct BrowserChatLogTests {
             }
         }
     }
+
+    @Test func sessionsPageByKeyboard() async throws {
+        try await BrowserFixture.with { f in
+            for n in 0..<12 {
+                try await f.inbound("Question \(n)", from: "+1555001\(String(format: "%04d", n))")
+                f.hub.clock.advance(by: 1)
+            }
+            #expect(try await f.scalar("SELECT COUNT(*) AS n FROM sessions") == 12)
+            try await BrowserFixture.withBrowser { browser in
+                try await browser.open(f.base + "/")
+                try await browser.type("#password", TestHub.adminPassword + Browser.Key.enter)
+                try await browser.waitForText("General SMS Channel", in: "main")
+                try await browser.open(f.base + "/portal/chat-logs")
+                try await browser.waitForText("Page 1 of 1 · Total 12", in: "#cl-page")
+                // Per page 20 → 10 (arrow up on the select), then Next by keyboard: the 2 oldest sessions.
+                try await browser.run("document.getElementById('cl-size').focus();")
+                try await browser.keys(Browser.Key.arrowUp)
+                try await browser.waitForText("Page 1 of 2 · Total 12", in: "#cl-page")
+                let first = try await Self.listed(browser)
+                #expect(first.count == 10 && first == first.sorted(by: >), "newest activity first: \(first)")
+                try await browser.run("document.getElementById('cl-next').focus();")
+                try await browser.keys(Browser.Key.enter)
+                try await browser.waitForText("Page 2 of 2 · Total 12", in: "#cl-page")
+                let second = try await Self.listed(browser)
+                #expect(second.count == 2 && Set(first).isDisjoint(with: second) && second.allSatisfy { $0 < first.min()! }, "\(second)")
+                #expect(try await browser.run("return document.getElementById('cl-next').disabled;") == true)
+                try await BrowserFixture.expectNoConsoleErrors(browser, "/portal/chat-logs (pages)")
+            }
+        }
+    }
 }

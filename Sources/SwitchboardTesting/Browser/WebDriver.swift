@@ -146,6 +146,7 @@ public final class Browser: Sendable {
         public static let tab = "\u{E004}"
         public static let enter = "\u{E007}"
         public static let escape = "\u{E00C}"
+        public static let arrowUp = "\u{E013}"
     }
 
     /// Runs `script` (a function body; `arguments` are passed) and answers its return value.
