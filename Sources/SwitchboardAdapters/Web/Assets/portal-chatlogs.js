@@ -172,6 +172,7 @@
         if (answer.errcode !== 0) { say('Nothing was deleted: ' + describe(answer), true); return; }
         say('Deleted ' + (ids.length > 1 ? ids.length + ' sessions' : 'session ' + ids[0]) + '.');
         if (ids.map(String).indexOf(String(detail.id)) >= 0) { closeDetail(); }
+        $('cl-results-h').focus();
         search(state.filter, state.page);
       });
     });
@@ -377,6 +378,7 @@
       portal.call('chat_log/delete_messages', null, 'GET', { ids: ids.join(',') }).then(function (answer) {
         if (answer.errcode !== 0) { showHistoryError('Nothing was deleted: ' + describe(answer)); return; }
         say('Deleted ' + (ids.length > 1 ? ids.length + ' messages' : 'message ' + ids[0]) + ' of session ' + detail.id + '.');
+        $('cl-history-h').focus();
         loadHistory();
       });
     });
