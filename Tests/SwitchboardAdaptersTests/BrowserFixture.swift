@@ -61,8 +61,8 @@ struct BrowserFixture: Sendable {
     }
 
     /// A customer's SMS through the provider's signed webhook.
-    func inbound(_ text: String) async throws {
-        let body = FakeGeneralProvider.inboundBody(id: UUID().uuidString, from: Self.customer, to: Self.did, text: text)
+    func inbound(_ text: String, from customer: String = Self.customer, mediaURL: String? = nil) async throws {
+        let body = FakeGeneralProvider.inboundBody(id: UUID().uuidString, from: customer, to: Self.did, text: text, mediaURL: mediaURL)
         let answer = try await api.call(.post, webhookPath, body: body, headers: [
             .contentType: "application/json", HTTPField.Name("X-Signature-256")!: FakeGeneralProvider.signature(secret: Self.secret, body: body),
         ])
@@ -82,14 +82,19 @@ struct BrowserFixture: Sendable {
         try await browser.waitForText("Live", in: "#conn")
     }
 
-    /// Runs `body` with a Chromium at `size`, always quitting it.
-    static func withBrowser<T: Sendable>(_ size: Browser.Size = .desktop, _ body: (Browser) async throws -> T) async throws -> T {
-        try await with(Browser.self, size, body)
+    /// Runs `body` with a Chromium at `size` (saving downloads into `downloads`), always quitting it.
+    static func withBrowser<T: Sendable>(
+        _ size: Browser.Size = .desktop, downloads: String? = nil, _ body: (Browser) async throws -> T
+    ) async throws -> T {
+        try await using(try await Browser.launch(size: size, downloads: downloads), body)
     }
 
     /// Runs `body` with a browser of `kind` at `size`, always quitting it.
     static func with<B: BrowserSession, T: Sendable>(_ kind: B.Type, _ size: Browser.Size = .desktop, _ body: (B) async throws -> T) async throws -> T {
-        let browser = try await B.launch(size: size)
+        try await using(try await B.launch(size: size), body)
+    }
+
+    private static func using<B: BrowserSession, T: Sendable>(_ browser: B, _ body: (B) async throws -> T) async throws -> T {
         do {
             let result = try await body(browser)
             await browser.quit()

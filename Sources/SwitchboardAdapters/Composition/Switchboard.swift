@@ -88,7 +88,7 @@ public struct Switchboard: Sendable {
         TemplateController(templates: templates).addRoutes(to: protected)
         realtime.addRoutes(to: protected)
         WebRoutes(self).addRoutes(to: router, openapi: protected)
-        ChatLogController(database: database, clock: clock, temporaryDirectory: configuration.dataDirectory + "/exports").addRoutes(to: protected)
+        ChatLogController(self).addRoutes(to: protected)
         return router
     }
 

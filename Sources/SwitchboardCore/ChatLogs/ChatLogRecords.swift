@@ -161,6 +161,7 @@ extension ChatLogMessage {
             "sender": .string(sender(in: session)), "recipient": .string(recipient(in: session)),
             "message_type": .string(typeLabel), "message_content": .string(content),
             "msg_type": .integer(msgType), "is_system": .int(isSystem ? 1 : 0), "delivery_status": .integer(deliveryStatus),
+            "files": .array(files.map { ["name": .string($0.name), "uri": .string($0.uri)] }),
         ]
     }
 }

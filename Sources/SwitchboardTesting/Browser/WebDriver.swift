@@ -33,7 +33,11 @@ public final class Browser: BrowserSession {
     }
 
     /// Starts chromedriver and a headless Chromium session at `size`.
-    public static func launch(size: Size = .desktop) async throws -> Browser {
+    public static func launch(size: Size) async throws -> Browser { try await launch(size: size, downloads: nil) }
+
+    /// Starts chromedriver and a headless Chromium session at `size`; files the pages download are
+    /// saved into `downloads` when given.
+    public static func launch(size: Size = .desktop, downloads: String?) async throws -> Browser {
         let port = try await freePort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: chromedriver)
@@ -50,13 +54,15 @@ public final class Browser: BrowserSession {
                 (try? await driver.request(.GET, "/status"))?["value"]?["ready"] == true
             }
             let rect = size.rect
+            var options: JSONObject = ["binary": .string(chromium), "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                .string("--window-size=\(rect.width),\(rect.height)"),
+            ]]
+            if let downloads {
+                options["prefs"] = ["download.default_directory": .string(downloads), "download.prompt_for_download": false]
+            }
             let capabilities: JSONValue = ["capabilities": ["alwaysMatch": [
-                "browserName": "chrome",
-                "goog:chromeOptions": ["binary": .string(chromium), "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                    .string("--window-size=\(rect.width),\(rect.height)"),
-                ]],
-                "goog:loggingPrefs": ["browser": "ALL"],
+                "browserName": "chrome", "goog:chromeOptions": .object(options), "goog:loggingPrefs": ["browser": "ALL"],
             ]]]
             let answer = try await driver.request(.POST, "/session", capabilities)
             guard let id = answer["value"]?["sessionId"]?.stringValue else { throw TestFailure("no WebDriver session: \(answer.serialized())") }
@@ -142,12 +148,20 @@ public final class Browser: BrowserSession {
     public enum Key {
         public static let tab = "\u{E004}"
         public static let enter = "\u{E007}"
+        public static let escape = "\u{E00C}"
+        public static let arrowUp = "\u{E013}"
     }
 
     /// Runs `script` (a function body; `arguments` are passed) and answers its return value.
     @discardableResult
     public func run(_ script: String, _ arguments: [JSONValue] = []) async throws -> JSONValue {
         try await command(.POST, "/execute/sync", ["script": .string(script), "args": .array(arguments)])
+    }
+
+    /// The value of the page's cookie `name` (HttpOnly ones included), or nil.
+    public func cookie(_ name: String) async throws -> String? {
+        let all = try await command(.GET, "/cookie")
+        return all.arrayValue?.first { $0["name"]?.stringValue == name }?["value"]?.stringValue
     }
 
     /// The browser console entries since the last call, as (level, message).

@@ -19,6 +19,11 @@ struct ChatLogController {
         export = ChatLogExport(store: store, temporaryDirectory: temporaryDirectory)
     }
 
+    /// The hub's chat logs, exports written under `<data-dir>/exports` (the OpenAPI and the portal bridge mount this).
+    init(_ hub: Switchboard) {
+        self.init(database: hub.database, clock: hub.clock, temporaryDirectory: hub.configuration.dataDirectory + "/exports")
+    }
+
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("chat_log/search") { request, _ in try await search(request) }
         group.get("chat_log/timeline") { request, _ in try await timeline(request) }

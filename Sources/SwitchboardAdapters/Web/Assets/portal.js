@@ -133,6 +133,8 @@
     var first = form.querySelector('[aria-invalid]');
     if (first) { first.focus(); }
   }
+  window.SwitchboardPortal.showErrors = showErrors;
+  window.SwitchboardPortal.clearErrors = clearErrors;
 
   function done(form, answer) {
     var mode = form.getAttribute('data-done');

@@ -40,6 +40,8 @@ struct PortalPages: Sendable {
                     row["events"] = events.isEmpty ? nil : events.map(String.init).joined(separator: ", ")
                     return row
                 }
+        case "chat-logs":
+            try await PortalChatLogs(database: database).fill(into: &values)
         default:
             values["placeholder"] = true
         }
