@@ -40,6 +40,8 @@ struct PortalPages: Sendable {
                     row["events"] = events.isEmpty ? nil : events.map(String.init).joined(separator: ", ")
                     return row
                 }
+        case "email":
+            try await PortalEmailPage(email: channels.email).fill(into: &values)
         default:
             values["placeholder"] = true
         }
