@@ -148,6 +148,8 @@
     form.addEventListener('submit', function (event) {
       event.preventDefault();
       clearErrors(form);
+      var previous = form.querySelector('.result');
+      if (previous) { previous.hidden = true; }
       var editing = form.hasAttribute('data-editing');
       var build = builders[form.getAttribute('data-build')] || generic;
       var body = build(form, editing);
