@@ -29,7 +29,7 @@ struct EmailRulesTests {
         #expect(MailAddress("a@example.com", name: "Zoë").headerValue == "=?UTF-8?B?Wm/Dqw==?= <a@example.com>")
     }
 
-    @Test func theMessageHasTheRFC5322HeadersAndBase64Parts() {
+    @Test func theMessageHasTheRFC5322HeadersAndQuotedPrintableParts() {
         let message = MailMessage(from: Self.sender, to: [MailAddress("admin@example.org")], subject: "Hello", text: "Line 1\nLine 2", html: "<p>Hi</p>")
         let text = message.rendered(date: 0, messageID: "<id1@example.com>", boundary: "BOUNDARY")
         let lines = text.components(separatedBy: "\r\n")
@@ -41,10 +41,20 @@ struct EmailRulesTests {
         #expect(lines.contains("MIME-Version: 1.0"))
         #expect(lines.contains("Content-Type: multipart/alternative; boundary=\"BOUNDARY\""))
         #expect(lines.contains("Content-Type: text/plain; charset=UTF-8") && lines.contains("Content-Type: text/html; charset=UTF-8"))
-        #expect(lines.contains(Formats.encodeBase64(Array("Line 1\r\nLine 2".utf8))))
+        #expect(lines.contains("Content-Transfer-Encoding: quoted-printable") && lines.contains("Line 1") && lines.contains("Line 2"))
         #expect(lines.contains("--BOUNDARY--"))
         #expect(text.utf8.allSatisfy { $0 < 128 }, "7-bit on the wire")
         #expect(lines.allSatisfy { $0.utf8.count <= 998 })
+    }
+
+    @Test func bodiesAreQuotedPrintableKeepingTheirLines() {
+        #expect(MIMEText.quotedPrintableLines("Grüße = 1 \n.lead\n") == ["Gr=C3=BC=C3=9Fe =3D 1=20", ".lead", ""])
+        let long = MIMEText.quotedPrintableLines(String(repeating: "a", count: 100))
+        #expect(long == [String(repeating: "a", count: 75) + "=", String(repeating: "a", count: 25)])
+        // An escape is never split by a soft break, and no line exceeds 76 characters.
+        let accented = MIMEText.quotedPrintableLines(String(repeating: "é", count: 40))
+        #expect(accented.allSatisfy { $0.count <= 76 } && accented.dropLast().allSatisfy { $0.hasSuffix("=") && !$0.dropLast().hasSuffix("=") })
+        #expect(accented.joined().replacingOccurrences(of: "=", with: "").count == 40 * 4)
     }
 
     @Test func dataIsDotStuffedAndTerminated() {

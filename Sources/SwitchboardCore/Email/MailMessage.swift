@@ -45,7 +45,7 @@ public struct MailMessage: Sendable, Equatable {
     }
 
     /// The message in RFC 5322 form (CRLF line ends, 7-bit: headers encoded per RFC 2047, bodies
-    /// in Base64) — what goes between `DATA` and the final dot, before dot-stuffing.
+    /// in quoted-printable) — what goes between `DATA` and the final dot, before dot-stuffing.
     /// `date` is Unix seconds; `messageID` is `<unique@domain>`; `boundary` separates the parts.
     public func rendered(date: Int64, messageID: String, boundary: String) -> String {
         var lines = [
@@ -72,7 +72,7 @@ public struct MailMessage: Sendable, Equatable {
     }
 
     private static func part(_ type: String, _ body: String) -> [String] {
-        ["Content-Type: \(type); charset=UTF-8", "Content-Transfer-Encoding: base64", ""] + MIMEText.base64Lines(body)
+        ["Content-Type: \(type); charset=UTF-8", "Content-Transfer-Encoding: quoted-printable", ""] + MIMEText.quotedPrintableLines(body)
     }
 }
 
@@ -113,11 +113,28 @@ public enum MIMEText {
         return words
     }
 
-    /// The body as Base64 lines of 76 characters, line ends normalized to CRLF first.
-    public static func base64Lines(_ body: String) -> [String] {
-        let normalized = SMTPText.crlf(body)
-        let encoded = Array(Formats.encodeBase64(Array(normalized.utf8)))
-        return stride(from: 0, to: encoded.count, by: 76).map { String(encoded[$0..<min($0 + 76, encoded.count)]) }
+    /// The body in quoted-printable (RFC 2045 §6.7): the text's own lines kept (so a line may
+    /// start with a dot, which SMTP then stuffs), UTF-8 and `=` as `=XX`, trailing blanks encoded,
+    /// lines over 76 characters broken with a soft `=`.
+    public static func quotedPrintableLines(_ body: String) -> [String] {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [String] = []
+        for line in SMTPText.crlf(body).split(separator: "\r\n", omittingEmptySubsequences: false) {
+            let bytes = Array(line.utf8)
+            var current: [UInt8] = []
+            for (index, byte) in bytes.enumerated() {
+                let last = index == bytes.count - 1
+                let literal = (byte >= 33 && byte <= 126 && byte != 61) || ((byte == 32 || byte == 9) && !last)
+                let token = literal ? [byte] : [61, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+                if current.count + token.count > (last ? 76 : 75) {
+                    out.append(String(decoding: current + [61], as: UTF8.self))
+                    current = []
+                }
+                current += token
+            }
+            out.append(String(decoding: current, as: UTF8.self))
+        }
+        return out
     }
 
     /// `Sun, 22 Nov 2026 22:53:40 +0000` for Unix seconds (UTC).

@@ -67,9 +67,42 @@ public struct MIMEPart: Sendable {
     public func body(_ type: String = "text/plain") -> String? {
         if contentType.hasPrefix("multipart/") { return parts.lazy.compactMap { $0.body(type) }.first }
         guard contentType == type else { return nil }
-        guard header("content-transfer-encoding")?.lowercased() == "base64" else { return rawBody }
-        let joined = rawBody.split(separator: "\n").joined()
-        return String(decoding: Formats.decodeBase64(joined) ?? [], as: UTF8.self)
+        switch header("content-transfer-encoding")?.lowercased() {
+        case "base64":
+            let joined = rawBody.split(separator: "\n").joined()
+            return String(decoding: Formats.decodeBase64(joined) ?? [], as: UTF8.self)
+        case "quoted-printable": return Self.quotedPrintable(rawBody)
+        default: return rawBody
+        }
+    }
+}
+
+extension MIMEPart {
+    /// Undoes quoted-printable: soft breaks (`=` at a line end) joined, `=XX` decoded, hard breaks as
+    /// CRLF. The body's last line end (before a boundary or the end) is not part of the text.
+    static func quotedPrintable(_ body: String) -> String {
+        var text = body
+        if text.hasSuffix("\n") { text.removeLast() }
+        var bytes: [UInt8] = []
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for (number, line) in lines.enumerated() {
+            var chars = Array(line.utf8)
+            let soft = chars.last == UInt8(ascii: "=")
+            if soft { chars.removeLast() }
+            var index = 0
+            while index < chars.count {
+                if chars[index] == UInt8(ascii: "="), index + 2 < chars.count,
+                    let value = UInt8(String(decoding: chars[(index + 1)...(index + 2)], as: UTF8.self), radix: 16) {
+                    bytes.append(value)
+                    index += 3
+                } else {
+                    bytes.append(chars[index])
+                    index += 1
+                }
+            }
+            if !soft && number < lines.count - 1 { bytes += [13, 10] }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
