@@ -56,7 +56,17 @@ struct SMTPConnection {
         do {
             try await outbound.write(ByteBuffer(string: text))
         } catch {
-            throw SMTPError("the connection failed while sending \(step): \(error)")
+            // A write fails once the channel is closed; why it closed (a TLS handshake failure, say)
+            // is what finished the inbound side.
+            var reason = "\(error)"
+            if !channel.isActive {
+                do {
+                    while try await inbound.next() != nil {}
+                } catch let cause {
+                    reason = Self.describe(cause)
+                }
+            }
+            throw SMTPError("the connection failed while sending \(step): \(reason)")
         }
     }
 
