@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import NIOCore
 import SwitchboardAdapters
 import SwitchboardCore
@@ -18,9 +19,11 @@ struct EmailSMTPClientTests {
         EmailSettings(host: host, port: Int64(port), security: security, username: "ann@example.com", password: password, senderAddress: "ann@example.com")
     }
 
-    static func client(_ certificate: TestCertificate? = nil, timeout: TimeAmount = .seconds(10)) throws -> SMTPClient {
-        if let certificate { return SMTPClient(tls: try certificate.clientConfiguration(), timeout: timeout, clock: ManualClock()) }
-        return SMTPClient(timeout: timeout, clock: ManualClock())
+    static func client(_ certificate: TestCertificate? = nil, timeout: TimeAmount = .seconds(10), log: LogLines? = nil) throws -> SMTPClient {
+        var logger = Logger(label: "smtp-test") { _ in log ?? LogLines() }
+        logger.logLevel = .trace
+        if let certificate { return SMTPClient(tls: try certificate.clientConfiguration(), timeout: timeout, clock: ManualClock(), logger: logger) }
+        return SMTPClient(timeout: timeout, clock: ManualClock(), logger: logger)
     }
 
     static func withServer(_ options: FakeSMTPServer.Options, _ body: (FakeSMTPServer) async throws -> Void) async throws {
@@ -51,7 +54,10 @@ struct EmailSMTPClientTests {
         options.mechanisms = [mechanism]
         options.requireAuth = true
         try await Self.withServer(options) { server in
-            try await Self.client().send(Self.message, via: Self.settings(server.port))
+            let log = LogLines()
+            try await Self.client(log: log).send(Self.message, via: Self.settings(server.port))
+            #expect(log.lines.contains { $0.contains("email sent") }, "\(log.lines)")
+            #expect(!log.lines.contains { $0.contains("pässword") || $0.contains(SMTPText.base64("pässword 1")) }, "the password is never logged")
             let got = try #require(server.received.first)
             #expect(got.user == "ann@example.com" && !got.secure)
             #expect(got.from == "ann@example.com" && got.recipients == ["web@example.org", "ops@example.org"])
@@ -173,5 +179,22 @@ struct EmailSMTPClientTests {
         let port = server.port
         await server.stop()
         await Self.expectFailure({ try await Self.client().send(Self.message, via: Self.settings(port)) }, containing: "cannot connect to 127.0.0.1:\(port)")
+    }
+}
+
+/// A log handler that keeps every line (message and metadata) for assertions.
+struct LogLines: LogHandler, Sendable {
+    private let store = Recorder<String>()
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    var lines: [String] { store.all }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        store.append("\(level) \(message) \(self.metadata.merging(metadata ?? [:]) { $1 })")
     }
 }
