@@ -103,7 +103,8 @@ struct SMTPConnection {
     }
 
     private func timeoutError(_ step: String) -> SMTPError {
-        SMTPError("the server did not answer \(step) within \(timeout.nanoseconds / 1_000_000_000) s")
+        let milliseconds = timeout.nanoseconds / 1_000_000
+        return SMTPError("the server did not answer \(step) within \(milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(milliseconds) ms")")
     }
 
     /// One line of the buffer without its CRLF (a bare LF is accepted), or nil when incomplete.

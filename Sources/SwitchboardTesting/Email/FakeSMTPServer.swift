@@ -45,6 +45,8 @@ public final class FakeSMTPServer: Sendable {
 
     public let port: Int
     private let channel: any Channel
+    private let messages: Recorder<Message>
+    private let commands: Recorder<String>
 
     /// Starts on 127.0.0.1 on a free port.
     public static func start(_ options: Options = Options()) async throws -> FakeSMTPServer {
@@ -69,17 +71,14 @@ public final class FakeSMTPServer: Sendable {
     private init(port: Int, channel: any Channel, messages: Recorder<Message>, commands: Recorder<String>) {
         self.port = port
         self.channel = channel
-        self.messagesStore = messages
-        self.commandsStore = commands
+        self.messages = messages
+        self.commands = commands
     }
 
-    private let messagesStore: Recorder<Message>
-    private let commandsStore: Recorder<String>
-
     /// The accepted messages so far.
-    public var received: [Message] { messagesStore.all }
+    public var received: [Message] { messages.all }
     /// Every command line received so far (AUTH payloads included, for assertions about them).
-    public var transcript: [String] { commandsStore.all }
+    public var transcript: [String] { commands.all }
 
     public func stop() async {
         try? await channel.close()
