@@ -46,6 +46,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("api-client-id"), help: "Ensure an OpenAPI client with this id exists (env SWITCHBOARD_API_CLIENT_ID).") var apiClientID: String?
     @Option(name: .customLong("api-client-secret"), help: "Secret of that client (env SWITCHBOARD_API_CLIENT_SECRET).") var apiClientSecret: String?
     @Option(name: .customLong("admin-password"), help: "Admin portal password (env SWITCHBOARD_ADMIN_PASSWORD).") var adminPassword: String?
+    @Option(name: .customLong("smtp-ca-file"), help: "PEM certificates trusted for the email (SMTP) server besides the system's (env SWITCHBOARD_SMTP_CA_FILE).") var smtpCAFile: String?
     @Flag(help: "Add a sandbox SMS channel, an agent (extension 1000) and a simulated customer, so the whole loop works with no provider account (env SWITCHBOARD_DEMO=1).")
     var demo = false
 
@@ -60,6 +61,7 @@ struct Serve: AsyncParsableCommand {
         configuration.apiClientID = apiClientID ?? env["SWITCHBOARD_API_CLIENT_ID"]
         configuration.apiClientSecret = apiClientSecret ?? env["SWITCHBOARD_API_CLIENT_SECRET"]
         configuration.adminPassword = adminPassword ?? env["SWITCHBOARD_ADMIN_PASSWORD"]
+        configuration.smtpCAFile = smtpCAFile ?? env["SWITCHBOARD_SMTP_CA_FILE"]
         configuration.demo = demo || env["SWITCHBOARD_DEMO"] == "1"
         if (configuration.apiClientID == nil) != (configuration.apiClientSecret == nil) {
             throw ValidationError("--api-client-id and --api-client-secret go together")

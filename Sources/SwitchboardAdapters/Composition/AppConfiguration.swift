@@ -31,6 +31,8 @@ public struct AppConfiguration: Sendable {
     public var outboxRetry = RetryPolicy()
     /// Provider API bases overridden by name (`twilio` → `http://127.0.0.1:9001`), for fakes and staging.
     public var providerBaseURLs: [String: String] = [:]
+    /// PEM file of certificates trusted for the email (SMTP) server besides the system roots.
+    public var smtpCAFile: String?
 
     public init() {}
 

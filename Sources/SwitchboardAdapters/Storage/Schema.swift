@@ -6,6 +6,7 @@ public enum Schema {
         web,
         campaigns,
         chatLogs,
+        email,
         runnerLeases,
     ]
 

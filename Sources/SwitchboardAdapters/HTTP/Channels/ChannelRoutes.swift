@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import SwitchboardCore
 
 /// What the channel and queue endpoints share: storage, time, the secret box and the public bases
@@ -14,6 +15,8 @@ struct ChannelContext: Sendable {
     let fqdnURL: String
     /// Where uploaded Live Chat avatars are kept.
     let uploadDirectory: String
+    /// The system email (the embed code sent to a website admin).
+    let email: EmailService
 
     init(database: Database, clock: any WallClock, secrets: SecretBox, configuration: AppConfiguration) {
         self.database = database
@@ -24,6 +27,7 @@ struct ChannelContext: Sendable {
         while fqdn.hasSuffix("/") { fqdn.removeLast() }
         self.fqdnURL = fqdn
         self.uploadDirectory = configuration.dataDirectory + "/livechat"
+        self.email = .standard(database: database, secrets: secrets, clock: clock, configuration: configuration, logger: Logger(label: "switchboard.email"))
     }
 
     /// `{base}/api/v1.0/webhook/{provider}/{webhook_gid}`.

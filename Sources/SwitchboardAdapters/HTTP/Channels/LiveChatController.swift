@@ -121,15 +121,20 @@ struct LiveChatController {
     func embedCode(_ request: Request) async throws -> JSONResponse {
         var reader = request.queryReader
         let id = reader.id("id", required: true)
-        // The hub sends no email yet; an address is checked and otherwise ignored.
-        if let email = reader.string("email"), !email.isEmpty, !email.contains("@") { reader.fail("email", "invalid_value") }
+        // With `email`, the snippet and the installation instructions go to that address (seed 003).
+        let email = EmailSettings.readRecipient(&reader, "email", required: false)
         try reader.finish()
         let row = try await context.database.run { db in try await Self.liveChatRow(id!, db: db) }
         let number = try row.decode(column: "channel_number", as: String?.self) ?? ""
-        return .success([
-            "website_domain": .string(try row.decode(column: "website_domain", as: String.self)),
-            "embed_code": .string(LiveChat.embedCode(publicURL: context.fqdnURL, channelNumber: number)),
-        ])
+        let domain = try row.decode(column: "website_domain", as: String.self)
+        let code = LiveChat.embedCode(publicURL: context.fqdnURL, channelNumber: number)
+        if let email {
+            let name = try row.decode(column: "name", as: String.self)
+            try await context.email.send { sender in
+                LiveChatInstallEmail.message(from: sender, to: email, channelName: name, websiteDomain: domain, embedCode: code)
+            }
+        }
+        return .success(["website_domain": .string(domain), "embed_code": .string(code)])
     }
 
     /// The row of Live Chat channel `id`; `60001` when there is none.

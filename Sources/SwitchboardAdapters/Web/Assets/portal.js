@@ -150,6 +150,8 @@
     form.addEventListener('submit', function (event) {
       event.preventDefault();
       clearErrors(form);
+      var previous = form.querySelector('.result');
+      if (previous) { previous.hidden = true; }
       var editing = form.hasAttribute('data-editing');
       var build = builders[form.getAttribute('data-build')] || generic;
       var body = build(form, editing);
@@ -228,8 +230,41 @@
         var box = document.getElementById('embed-box');
         box.hidden = false;
         document.getElementById('embed-code').value = answer.embed_code || answer.errmsg;
+        document.getElementById('embed-domain').textContent = answer.website_domain ? 'Website Domain: ' + answer.website_domain : '';
+        document.getElementById('embed-email-form').setAttribute('data-channel', button.getAttribute('data-embed'));
         document.getElementById('embed-code').focus();
       });
+    });
+  });
+
+  /* Live Chat: email the embed code and installation instructions to a website admin. */
+  var embedMail = document.getElementById('embed-email-form');
+  if (embedMail) {
+    var embedOn = document.getElementById('embed-email-on');
+    embedOn.addEventListener('change', function () { document.getElementById('embed-email-fields').hidden = !embedOn.checked; });
+    embedMail.addEventListener('submit', function (event) {
+      event.preventDefault();
+      clearErrors(embedMail);
+      var out = embedMail.querySelector('.result'), to = document.getElementById('embed-email').value.trim();
+      out.hidden = true;
+      var button = embedMail.querySelector('button[type=submit]');
+      button.disabled = true;
+      call('message_channel/embedcode', null, 'GET', { id: embedMail.getAttribute('data-channel'), email: to }).then(function (answer) {
+        button.disabled = false;
+        if (answer.errcode !== 0) { showErrors(embedMail, answer); return; }
+        out.textContent = 'Sent the embed code and installation instructions to ' + to + '.';
+        out.hidden = false;
+      });
+    });
+  }
+
+  /* Email page: picking a security moves the port to its usual one unless another was typed. */
+  all(document, '[data-smtp-security]').forEach(function (select) {
+    var port = select.form.querySelector('[name="port"]'), previous = select.options[select.selectedIndex].getAttribute('data-port');
+    select.addEventListener('change', function () {
+      var next = select.options[select.selectedIndex].getAttribute('data-port');
+      if (port.value.trim() === '' || port.value.trim() === previous) { port.value = next; }
+      previous = next;
     });
   });
 

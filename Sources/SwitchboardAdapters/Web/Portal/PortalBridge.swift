@@ -20,6 +20,7 @@ struct PortalBridge {
         hub.realtime.addRoutes(to: group)
         PortalAPIClients(database: hub.database, clock: hub.clock).addRoutes(to: group)
         ChatLogController(hub).addRoutes(to: group)
+        PortalEmail(email: hub.email).addRoutes(to: group)
     }
 }
 

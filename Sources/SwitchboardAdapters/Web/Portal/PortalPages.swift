@@ -42,6 +42,8 @@ struct PortalPages: Sendable {
                 }
         case "chat-logs":
             try await PortalChatLogs(database: database).fill(into: &values)
+        case "email":
+            try await PortalEmailPage(email: channels.email).fill(into: &values)
         default:
             values["placeholder"] = true
         }
