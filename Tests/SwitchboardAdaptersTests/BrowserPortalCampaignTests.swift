@@ -1,0 +1,149 @@
+import Foundation
+import SQLKit
+@testable import SwitchboardAdapters
+import SwitchboardCore
+import SwitchboardTesting
+import Testing
+
+/// The portal's Campaigns page in headless Chromium: the admin creates a campaign through the
+/// form, watches its progress bar fill while the fake provider receives the messages, reads every
+/// recipient's result (a failed one with its reason), retries and duplicates; and a bad field's
+/// error lands next to it. The campaign runner runs as in `switchboard serve`.
+@Suite("Browser: admin portal campaigns", .serialized, .enabled(if: Browser.isAvailable))
+struct BrowserPortalCampaignTests {
+    static let numbers = ["+12025550101", "+12025550102", "+12025550103", "+12025550104"]
+
+    /// The fixture with the campaign runner running beside the live server.
+    static func withRunner(_ body: @escaping @Sendable (BrowserFixture) async throws -> Void) async throws {
+        try await BrowserFixture.with { f in
+            let runner = Task { try await f.hub.hub.campaigns.run() }
+            do {
+                try await body(f)
+            } catch {
+                runner.cancel()
+                _ = await runner.result
+                throw error
+            }
+            runner.cancel()
+            _ = await runner.result
+        }
+    }
+
+    static func signInToCampaigns(_ browser: Browser, _ f: BrowserFixture) async throws {
+        try await browser.open(f.base + "/")
+        try await browser.type("#password", TestHub.adminPassword + Browser.Key.enter)
+        try await browser.waitForText("General SMS Channel", in: "main")
+        try await browser.open(f.base + "/portal/campaigns")
+        try await browser.waitForText("No campaigns yet.", in: "#campaign-table")
+    }
+
+    static func row(_ browser: Browser, _ name: String, _ expression: String) async throws -> JSONValue {
+        try await browser.run("""
+            var name = arguments[0], row = Array.prototype.slice.call(document.querySelectorAll('#campaign-table tr.campaign'))
+              .filter(function (r) { return r.getAttribute('data-name') === name; })[0];
+            if (!row) { return null; }
+            var bar = row.querySelector('progress'), box = row.querySelector('.progress-box');
+            return \(expression);
+            """, [.string(name)])
+    }
+
+    @Test func adminCreatesACampaignAndWatchesItComplete() async throws {
+        try await Self.withRunner { f in
+            // One message a second, so the progress bar is seen part-filled; the provider refuses the first.
+            try await f.hub.hub.database.run { db in try await db.raw("UPDATE message_channels SET send_rate = 1").run() }
+            f.fake.sendFailures.push(.init(status: 400, code: "10001"))
+            try await BrowserFixture.withBrowser { browser in
+                try await Self.signInToCampaigns(browser, f)
+                try await browser.type("#cp-name", "Spring sale")
+                try await browser.type("#cp-numbers", Self.numbers.joined(separator: "\n"))
+                try await browser.type("#cp-text", "Spring sale: 20% off 🌷")
+                #expect(try await browser.text("#cp-count") == "22 / 1600")
+                // Send now and "create sessions" (assigned to extension 1001) are the defaults.
+                #expect(try await browser.run("return document.querySelector('input[name=cp-send]:checked').value + '|' + document.querySelector('input[name=cp-mode]:checked').value + '|' + document.querySelector('#cp-assign-id').selectedOptions[0].textContent;")
+                    == .string("immediately|new_session|1001 Leo Ball"))
+                try await browser.click("#campaign-form button[type=submit]")
+
+                // The list polls while it sends: the bar is seen between empty and full, then full and Completed.
+                try await browser.waitUntil("the progress bar part-filled", timeout: .seconds(30)) {
+                    try await Self.row(browser, "Spring sale", "!box.hidden && bar.value > 0 && bar.value < bar.max") == true
+                }
+                try await browser.waitUntil("the campaign completed", timeout: .seconds(30)) {
+                    try await Self.row(browser, "Spring sale", "row.querySelector('.badge').textContent").stringValue == "Completed"
+                }
+                #expect(try await Self.row(browser, "Spring sale", "bar.value + '/' + bar.max + '|' + row.querySelector('.result-count').textContent")
+                    == .string("4/4|1/4"))
+                // The provider recorded the three it accepted (the refused one is not recorded).
+                #expect(f.fake.sent.all.filter { $0.text == "Spring sale: 20% off 🌷" }.count == 3)
+
+                // Details: every recipient with its result; the refused one with the provider's reason.
+                try await browser.click("#campaign-table tr.campaign [data-details]")
+                try await browser.waitUntil("four results") { try await browser.run("return document.querySelectorAll('#results-table tbody tr').length;") == .int(4) }
+                let results = try await browser.run("""
+                    return Array.prototype.slice.call(document.querySelectorAll('#results-table tbody tr')).map(function (r) {
+                      return Array.prototype.slice.call(r.cells).map(function (c) { return c.textContent; }).join('|'); });
+                    """).arrayValue?.compactMap(\.stringValue) ?? []
+                let listed: [String] = results.map { String($0.split(separator: "|", omittingEmptySubsequences: false)[1]) }
+                #expect(Set(listed) == Set(Self.numbers), "\(results)")
+                #expect(results.filter { $0.contains("|Succeeded|") }.count == 3, "\(results)")
+                let failed = try #require(results.first { $0.contains("|Failed|") }, "\(results)")
+                #expect(!failed.hasSuffix("|Failed|"), "no failed reason: \(failed)")
+                #expect(try await browser.text("#details-summary").contains("Failed: 1 · Succeeded: 3 · Total: 4"))
+                try await BrowserFixture.expectNoConsoleErrors(browser, "/portal/campaigns")
+                try await browser.run("window.scrollTo(0, 0);")
+                try await browser.saveScreenshot(to: BrowserFixture.screenshotPath("portal-campaigns"))
+
+                // Retry resends only the failed recipient; the list follows it to Completed with no failures.
+                try await browser.click("#campaign-table tr.campaign [data-retry]")
+                try await browser.waitUntil("the retry completed", timeout: .seconds(30)) {
+                    try await Self.row(browser, "Spring sale", "row.querySelector('.badge').textContent + '|' + row.querySelector('.result-count').textContent").stringValue == "Completed|0/4"
+                }
+                let delivered = f.fake.sent.all.filter { $0.text == "Spring sale: 20% off 🌷" }.map(\.to)
+                #expect(delivered.count == 4 && Set(delivered) == Set(Self.numbers), "\(delivered)")
+
+                // Duplicate: a draft copy with the same recipients.
+                try await browser.click("#campaign-table tr.campaign [data-duplicate]")
+                try await browser.waitUntil("the copy listed") { try await browser.run("return document.querySelectorAll('#campaign-table tr.campaign').length;") == .int(2) }
+                #expect(try await f.scalar("SELECT COUNT(*) AS n FROM campaigns WHERE status = 'draft'") == 1)
+                try await BrowserFixture.expectNoConsoleErrors(browser, "/portal/campaigns (after retry and duplicate)")
+
+                // Phone width: nothing wider than the screen but the scrolling tables.
+                try await browser.resize(.phone)
+                try await browser.open(f.base + "/portal/campaigns")
+                try await browser.waitForText("Spring sale", in: "#campaign-table")
+                #expect(try await browser.run("return document.documentElement.scrollWidth <= window.innerWidth;") == true)
+                try await BrowserFixture.expectNoConsoleErrors(browser, "/portal/campaigns (phone)")
+            }
+        }
+    }
+
+    @Test func aBadRecipientAndAMissingNameShowNextToTheirFields() async throws {
+        try await Self.withRunner { f in
+            try await BrowserFixture.withBrowser { browser in
+                try await Self.signInToCampaigns(browser, f)
+                try await browser.type("#cp-numbers", "+12025550101\n2025550102")
+                try await browser.type("#cp-text", "Hello")
+                try await browser.click("#campaign-form button[type=submit]")
+                try await browser.waitForText("PARAMETER ERROR", in: "#campaign-form .form-error")
+                let notes = try await browser.run("""
+                    return ['#cp-name', '#cp-numbers'].map(function (id) { var f = document.querySelector(id);
+                      return f.getAttribute('aria-invalid') + '|' + f.closest('.field').querySelector('.field-error').textContent; }).join(' / ');
+                    """)
+                #expect(notes.stringValue == "true|Required (name) / true|invalid_format (number_list[1].number)", "\(notes)")
+                #expect(try await browser.run("return document.activeElement.id;") == "cp-name")
+                #expect(try await f.scalar("SELECT COUNT(*) AS n FROM campaigns") == 0)
+
+                // Scheduling without a time: the error lands at the time field.
+                try await browser.type("#cp-name", "Later")
+                try await browser.run("document.querySelector('#cp-numbers').value = '+12025550102';")
+                try await browser.click("input[name=cp-send][value=schedule]")
+                try await browser.click("#campaign-form button[type=submit]")
+                try await browser.waitUntil("the send_time error") {
+                    try await browser.run("return document.querySelector('#cp-time').getAttribute('aria-invalid');") == "true"
+                }
+                #expect(try await browser.text("#cp-time + .field-error, #campaign-form [data-when='cp-send=schedule'] .field-error").contains("send_time"))
+                #expect(try await f.scalar("SELECT COUNT(*) AS n FROM campaigns") == 0)
+                try await BrowserFixture.expectNoConsoleErrors(browser, "/portal/campaigns (errors)")
+            }
+        }
+    }
+}
