@@ -120,6 +120,27 @@ struct BrowserPortalCampaignTests {
         try await Self.withRunner { f in
             try await BrowserFixture.withBrowser { browser in
                 try await Self.signInToCampaigns(browser, f)
+                // Every control of the form has a label.
+                let unlabelled = try await browser.run("""
+                    return Array.prototype.slice.call(document.querySelectorAll('#campaign-form input:not([type=hidden]), #campaign-form select, #campaign-form textarea'))
+                      .filter(function (e) { return e.labels.length === 0 && !e.getAttribute('aria-label'); }).map(function (e) { return e.id || e.name; });
+                    """)
+                #expect(unlabelled == [], "\(unlabelled)")
+
+                // CSV import: the valid numbers join the list; each rejected row is shown with its line and reason.
+                let csv = "Name,Number\nAda,+12025550107\nBob,12345\nCy,\nDee,+12025550107\n"
+                try await browser.run("""
+                    var data = new DataTransfer(); data.items.add(new File([arguments[0]], 'recipients.csv', { type: 'text/csv' }));
+                    document.querySelector('#cp-csv').files = data.files;
+                    """, [.string(csv)])
+                try await browser.click("#cp-import")
+                try await browser.waitForText("Imported 1 numbers.", in: "#cp-csv-report")
+                let report = try await browser.text("#cp-csv-report")
+                #expect(report.contains("line 3: 12345 — Invalid format") && report.contains("line 4: (empty) — Empty")
+                    && report.contains("line 5: +12025550107 — Duplicate"), "\(report)")
+                #expect(try await browser.run("return document.querySelector('#cp-numbers').value;") == "+12025550107")
+                try await browser.run("document.querySelector('#cp-numbers').value = '';")
+
                 try await browser.type("#cp-numbers", "+12025550101\n2025550102")
                 try await browser.type("#cp-text", "Hello")
                 try await browser.click("#campaign-form button[type=submit]")

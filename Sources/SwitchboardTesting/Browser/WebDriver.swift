@@ -16,6 +16,9 @@ public final class Browser: Sendable {
     }
 
     public static let chromium = "/usr/bin/chromium"
+    /// chromedriver's page-load and script timeouts; no WebDriver call waits longer (plus a margin).
+    static let commandTimeoutMS = 20_000
+    static var commandTimeout: Duration { .milliseconds(commandTimeoutMS) }
     public static let chromedriver = "/usr/bin/chromedriver"
 
     let base: String
@@ -57,6 +60,11 @@ public final class Browser: Sendable {
                     .string("--window-size=\(rect.width),\(rect.height)"),
                 ]],
                 "goog:loggingPrefs": ["browser": "ALL"],
+                // chromedriver runs one command per session at a time and, before most commands, waits
+                // for any navigation it thinks is pending — by default up to 300 s. Bounded here so a
+                // stuck navigation fails the command instead of stalling every later one.
+                "timeouts": ["implicit": 0, "pageLoad": .integer(Self.commandTimeoutMS), "script": .integer(Self.commandTimeoutMS)],
+                "unhandledPromptBehavior": "dismiss and notify",
             ]]]
             let answer = try await driver.request(.POST, "/session", capabilities)
             guard let id = answer["value"]?["sessionId"]?.stringValue else { throw TestFailure("no WebDriver session: \(answer.serialized())") }
@@ -78,12 +86,28 @@ public final class Browser: Sendable {
         await stopDriver()
     }
 
-    /// chromedriver does not stop on SIGTERM: kill it and wait (without blocking a thread) until it is gone.
+    /// chromedriver does not stop on SIGTERM: kill it and wait (without blocking a thread) until it is
+    /// gone. Its Chromium goes too: when the session could not be deleted (chromedriver busy), the
+    /// browser would otherwise outlive the test, still holding connections to the hub under test.
     private func stopDriver() async {
         guard process.isRunning else { return }
+        let browsers = Self.children(of: process.processIdentifier)
         kill(process.processIdentifier, SIGKILL)
+        for pid in browsers { kill(pid, SIGKILL) }
         let deadline = ContinuousClock.now + .seconds(5)
         while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+    }
+
+    /// The processes whose parent is `pid` (from `/proc/<pid>/stat`; none where there is no `/proc`).
+    static func children(of pid: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> Int32? in
+            guard let child = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")") else { return nil }
+            // After "pid (comm)": state, then the parent's pid.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid ? child : nil
+        }
     }
 
     public func resize(_ size: Size) async throws {
@@ -155,13 +179,29 @@ public final class Browser: Sendable {
         try await run("var e = document.querySelector(arguments[0]); return e ? e.innerText : '';", [.string(css)]).stringValue ?? ""
     }
 
-    /// Polls `condition` until it holds or `timeout` passes (then throws, naming `what`).
-    public func waitUntil(_ what: String, timeout: Duration = .seconds(20), _ condition: @Sendable () async throws -> Bool) async throws {
+    /// Polls `condition` until it holds or `timeout` passes (then throws, naming `what`). The deadline
+    /// also bounds a condition that does not return (a WebDriver call chromedriver holds back): it is
+    /// cancelled, and the wait fails on time instead of hanging.
+    public func waitUntil(_ what: String, timeout: Duration = .seconds(20), _ condition: @escaping @Sendable () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while true {
-            if (try? await condition()) == true { return }
+            let left = deadline - ContinuousClock.now
+            if (try? await Self.within(max(left, .milliseconds(500)), condition)) == true { return }
             if ContinuousClock.now >= deadline { throw TestFailure("timed out waiting for \(what)") }
             try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// `operation`'s result, or `nil` once `limit` has passed (the operation is then cancelled).
+    static func within<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
         }
     }
 
@@ -214,8 +254,12 @@ public final class Browser: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body.serialized()))
         }
-        let response = try await http.execute(request, timeout: .seconds(60))
-        let bytes = try await response.body.collect(upTo: 64 << 20)
+        let limit = Self.commandTimeout + .seconds(10)
+        let bytes = try await Self.within(limit) { [http, request] in
+            let response = try await http.execute(request, timeout: .seconds(limit.components.seconds))
+            return try await response.body.collect(upTo: 64 << 20)
+        }
+        guard let bytes else { throw TestFailure("WebDriver \(method) \(path) did not answer within \(limit)") }
         return (try? JSONDecoder().decode(JSONValue.self, from: Data(bytes.readableBytesView))) ?? .null
     }
 
