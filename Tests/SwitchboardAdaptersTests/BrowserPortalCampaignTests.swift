@@ -167,4 +167,65 @@ struct BrowserPortalCampaignTests {
             }
         }
     }
+
+    @Test func theWhatsAppTemplatePickerFillsVariablesWithAPreviewAndSavesADraft() async throws {
+        try await MetaChannelFixture.whatsApp(.sqlite) { m in
+            m.fake.templates.append(FakeGraphAPI.seedTemplate)
+            let refreshed = try await m.api.post("message_channel/whatsapp_template/refresh", token: m.token, ["omnichannel_id": .int(m.channelID)])
+            #expect(refreshed.int("total_number") == 1, "\(refreshed.text)")
+            try await m.hub.withLiveServer { server in
+                try await BrowserFixture.withBrowser { browser in
+                    let base = "http://127.0.0.1:\(server.port)"
+                    try await browser.open(base + "/")
+                    try await browser.type("#password", TestHub.adminPassword + Browser.Key.enter)
+                    try await browser.waitForText("Channels", in: "main h1")
+                    try await browser.open(base + "/portal/campaigns")
+                    // A WhatsApp channel sends templates: the picker lists the synced one.
+                    try await browser.waitUntil("the template listed") {
+                        try await browser.run("return document.querySelectorAll('#cp-template option').length;") == .int(2)
+                    }
+                    #expect(try await browser.run("return document.querySelector('#cp-text').offsetParent === null && document.querySelector('#cp-template').offsetParent !== null;") == true)
+                    try await browser.run("var s = document.querySelector('#cp-template'); s.value = '0'; s.dispatchEvent(new Event('change'));")
+                    try await browser.waitUntil("five body variables") {
+                        try await browser.run("return document.querySelectorAll('#cp-variables [data-part=BODY]').length;") == .int(5)
+                    }
+                    for (index, value) in ["VIP", "discount", "20% off", "July 31", "SmartMal"].enumerated() {
+                        try await browser.type("#cp-var-BODY-\(index)", value)
+                    }
+                    try await browser.waitForText("As a valued VIP member", in: "#cp-preview")
+                    #expect(try await browser.text("#cp-preview").contains("Thank you for choosing SmartMal!"))
+                    // The header image goes up through message/batchupload.
+                    try await browser.run("""
+                        var data = new DataTransfer(); data.items.add(new File(['png'], 'offer.png', { type: 'image/png' }));
+                        var input = document.querySelector('#cp-media'); input.files = data.files; input.dispatchEvent(new Event('change'));
+                        """)
+                    try await browser.waitUntil("the header image uploaded") {
+                        try await browser.run("return !!document.querySelector('#cp-media').getAttribute('data-file');") == true
+                    }
+                    try await browser.type("#cp-name", "Discount")
+                    try await browser.type("#cp-numbers", "+12025550101")
+                    try await browser.click("input[name=cp-send][value=draft]")
+                    try await browser.click("#campaign-form button[type=submit]")
+                    do {
+                        try await browser.waitForText("Discount", in: "#campaign-table")
+                    } catch {
+                        Issue.record("not saved: \(try await browser.text("#campaign-form .form-error")) \(try await browser.text("#campaign-form"))")
+                        throw error
+                    }
+                    let param = try await m.hub.hub.database.run { db in
+                        try await db.raw("SELECT msg_param FROM campaigns").first()?.decode(column: "msg_param", as: String.self) ?? ""
+                    }
+                    #expect(param.contains(#""parameter_name":"customertier""#) && param.contains(#""text":"VIP""#) && param.contains("offer.png"), "\(param)")
+                    #expect(try await browser.text("#campaign-table .badge") == "Draft")
+                    // Edit: the draft comes back into the form with its template and values.
+                    try await browser.click("#campaign-table [data-edit-campaign]")
+                    try await browser.waitUntil("the draft in the form") {
+                        try await browser.run("var v = document.querySelector('#cp-var-BODY-0'); return document.querySelector('#campaign-form-h').textContent + '|' + (v ? v.value : '');") == "Edit Discount|VIP"
+                    }
+                    #expect(try await browser.run("return document.querySelector('#cp-numbers').value + '|' + document.querySelector('input[name=cp-send]:checked').value;") == "+12025550101|draft")
+                    try await BrowserFixture.expectNoConsoleErrors(browser, "/portal/campaigns (WhatsApp)")
+                }
+            }
+        }
+    }
 }

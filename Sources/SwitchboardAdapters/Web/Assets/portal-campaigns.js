@@ -52,7 +52,8 @@
     if (!keepSender || !current || current.disabled) { sender.value = chosen ? chosen.value : ''; }
     var type = channelType();
     all(form, '[data-for-channel]').forEach(function (el) { el.hidden = el.getAttribute('data-for-channel') !== type; });
-    if (type === 'whatsapp') { setRadio('cp-content', 'template'); loadTemplates(); } else if (radio('cp-content') === 'template' || !radio('cp-content')) { setRadio('cp-content', 'text'); }
+    /* WhatsApp sends templates only (no text/file choice: both radios stay unchecked). */
+    if (type === 'whatsapp') { setRadio('cp-content', 'template'); loadTemplates(); } else if (!radio('cp-content')) { setRadio('cp-content', 'text'); }
     syncWhen();
   }
   channel.addEventListener('change', function () { syncChannel(false); });
@@ -216,7 +217,7 @@
   portal.builders.campaign = function (f, editing) {
     var body = {
       name: $('cp-name').value.trim(), channel_type: channelType(), omnichannel_id: Number(channel.value), sender: Number(sender.value),
-      recipient_type: radio('cp-recipient'), content_type: radio('cp-content'), send_type: radio('cp-send'), send_mode: radio('cp-mode')
+      recipient_type: radio('cp-recipient'), content_type: channelType() === 'whatsapp' ? 'template' : radio('cp-content'), send_type: radio('cp-send'), send_mode: radio('cp-mode')
     };
     if (editing) { body.id = Number(form.querySelector('[name="id"]').value); }
     if (body.recipient_type === 'input') {
