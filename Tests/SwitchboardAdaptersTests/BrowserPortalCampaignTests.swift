@@ -9,7 +9,7 @@ import Testing
 /// form, watches its progress bar fill while the fake provider receives the messages, reads every
 /// recipient's result (a failed one with its reason), retries and duplicates; and a bad field's
 /// error lands next to it. The campaign runner runs as in `switchboard serve`.
-@Suite("Browser: admin portal campaigns", .serialized, .enabled(if: Browser.isAvailable))
+@Suite("Browser: admin portal campaigns", .serialized, .enabled(if: Browser.isAvailable), .timeLimit(.minutes(3)))
 struct BrowserPortalCampaignTests {
     static let numbers = ["+12025550101", "+12025550102", "+12025550103", "+12025550104"]
 

@@ -1,11 +1,11 @@
 import Foundation
 import SwitchboardCore
-import SwitchboardTesting
+@testable import SwitchboardTesting
 import Testing
 
 /// The admin portal's pages in headless Chromium: forms post JSON through the portal bridge to
 /// the OpenAPI handlers, and their errors land next to the fields.
-@Suite("Browser: admin portal", .serialized, .enabled(if: Browser.isAvailable))
+@Suite("Browser: admin portal", .serialized, .enabled(if: Browser.isAvailable), .timeLimit(.minutes(3)))
 struct BrowserPortalTests {
     static func visible(_ browser: Browser, _ css: String) async throws -> Bool {
         try await browser.run("var e = document.querySelector(arguments[0]); return !!e && e.offsetParent !== null;", [.string(css)]) == true
@@ -88,6 +88,18 @@ struct BrowserPortalTests {
                 try await BrowserFixture.expectNoConsoleErrors(browser, "/portal/channels (phone)")
             }
         }
+    }
+
+    /// A WebDriver call chromedriver holds back (it serialises a session's commands behind a pending
+    /// navigation) ends with its wait's deadline instead of stalling the test.
+    @Test func aCallThatNeverAnswersEndsWithItsDeadline() async throws {
+        let start = ContinuousClock.now
+        let answer = try await Browser.within(.milliseconds(300)) {
+            try await Task.sleep(for: .seconds(60))
+            return true
+        }
+        #expect(answer == nil)
+        #expect(ContinuousClock.now - start < .seconds(10))
     }
 
     @Test func directoryCSVImportReportsEachRejectedLine() async throws {
