@@ -116,7 +116,7 @@ struct BrowserPortalCampaignTests {
         }
     }
 
-    @Test func aBadRecipientAndAMissingNameShowNextToTheirFields() async throws {
+    @Test func fieldErrorsShowNextToTheirFieldsAndCSVAndFileFillTheForm() async throws {
         try await Self.withRunner { f in
             try await BrowserFixture.withBrowser { browser in
                 try await Self.signInToCampaigns(browser, f)
@@ -163,6 +163,23 @@ struct BrowserPortalCampaignTests {
                 }
                 #expect(try await browser.text("#cp-time + .field-error, #campaign-form [data-when='cp-send=schedule'] .field-error").contains("send_time"))
                 #expect(try await f.scalar("SELECT COUNT(*) AS n FROM campaigns") == 0)
+
+                // A file instead of text: uploaded through message/batchupload, saved as a draft with that file.
+                try await browser.click("input[name=cp-content][value=document]")
+                try await browser.run("""
+                    var data = new DataTransfer(); data.items.add(new File(['%PDF-1.4 menu'], 'menu.pdf', { type: 'application/pdf' }));
+                    var input = document.querySelector('#cp-file'); input.files = data.files; input.dispatchEvent(new Event('change'));
+                    """)
+                try await browser.waitForText("Uploaded menu.pdf", in: "#cp-file-info")
+                try await browser.click("input[name=cp-send][value=draft]")
+                try await browser.click("#campaign-form button[type=submit]")
+                try await browser.waitForText("Later", in: "#campaign-table")
+                let saved = try await f.hub.hub.database.run { db in
+                    try await db.raw("SELECT content_type, content FROM campaigns").first().map {
+                        (try $0.decode(column: "content_type", as: String.self), try $0.decode(column: "content", as: String.self))
+                    }
+                }
+                #expect(saved?.0 == "document" && saved?.1.contains("menu.pdf") == true, "\(String(describing: saved))")
                 try await BrowserFixture.expectNoConsoleErrors(browser, "/portal/campaigns (errors)")
             }
         }

@@ -354,10 +354,17 @@
     row.querySelector('[data-edit-campaign]').hidden = ['draft', 'scheduled', 'pending'].indexOf(c.status) < 0;
     if (shownID === String(c.id)) { details(c.id, false); }
   }
+  /* Scheduled campaigns join the polling a minute before their time (they then turn pending). */
+  function due(r) {
+    return r.getAttribute('data-status') === 'scheduled' && Number(r.getAttribute('data-send-time')) * 1000 - Date.now() < 60000;
+  }
   function poll() {
-    var ids = all(table, 'tr.campaign').filter(function (r) { return live.indexOf(r.getAttribute('data-status')) >= 0; })
+    var rows = all(table, 'tr.campaign'), ids = rows.filter(function (r) { return live.indexOf(r.getAttribute('data-status')) >= 0 || due(r); })
       .map(function (r) { return r.getAttribute('data-campaign'); });
-    if (!ids.length) { return; }
+    if (!ids.length) {
+      if (rows.some(function (r) { return r.getAttribute('data-status') === 'scheduled'; })) { setTimeout(poll, 30000); }
+      return;
+    }
     call('message_campaign/query', null, 'GET', { ids: ids.join(',') }).then(function (answer) {
       (answer.list || []).forEach(update);
       setTimeout(poll, 1000);
