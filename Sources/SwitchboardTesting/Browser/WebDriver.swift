@@ -86,9 +86,12 @@ public final class Browser: Sendable {
         await stopDriver()
     }
 
-    /// chromedriver does not stop on SIGTERM: kill it and wait (without blocking a thread) until it is
-    /// gone. Its Chromium goes too: when the session could not be deleted (chromedriver busy), the
-    /// browser would otherwise outlive the test, still holding connections to the hub under test.
+    /// chromedriver does not stop on SIGTERM — it inherits the signal mask of the thread that spawned
+    /// it, and the test runner's threads block SIGTERM (`SigBlk` in `/proc/<pid>/status`) — so a
+    /// `terminate()` followed by a blocking `waitUntilExit()` never returns and takes one of the few
+    /// cooperative threads with it (the portal suite's "hang"). Kill it and wait without blocking a
+    /// thread. Its Chromium goes too: a SIGKILLed chromedriver cannot close it, and when the session
+    /// could not be deleted the browser would outlive the test, holding connections to the hub.
     private func stopDriver() async {
         guard process.isRunning else { return }
         let browsers = Self.children(of: process.processIdentifier)
