@@ -61,7 +61,11 @@ struct BrowserPortalCampaignTests {
                 // Send now and "create sessions" (assigned to extension 1001) are the defaults.
                 #expect(try await browser.run("return document.querySelector('input[name=cp-send]:checked').value + '|' + document.querySelector('input[name=cp-mode]:checked').value + '|' + document.querySelector('#cp-assign-id').selectedOptions[0].textContent;")
                     == .string("immediately|new_session|1001 Leo Ball"))
-                try await browser.click("#campaign-form button[type=submit]")
+                // Saved from the keyboard: Tab from the last control to Save, then Enter.
+                try await browser.run("document.querySelector('#cp-assign-id').focus();")
+                try await browser.keys(Browser.Key.tab)
+                #expect(try await browser.run("return document.activeElement.textContent;") == "Save campaign")
+                try await browser.keys(Browser.Key.enter)
 
                 // The list polls while it sends: the bar is seen between empty and full, then full and Completed.
                 try await browser.waitUntil("the progress bar part-filled", timeout: .seconds(30)) {

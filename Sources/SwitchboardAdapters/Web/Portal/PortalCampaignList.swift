@@ -24,7 +24,6 @@ struct PortalCampaignList: Sendable {
         }
         let campaigns = try found.map { try Self.row($0.0, tally: $0.1) }
         values["campaigns"] = campaigns
-        values["anyLive"] = campaigns.contains { $0["live"] as? Bool == true }
         values["campaignChannels"] = try channels.map { row -> [String: Any] in
             ["id": try row.decode(column: "id", as: Int64.self), "name": try row.decode(column: "name", as: String.self),
              "type": try row.decode(column: "type", as: String.self)]
