@@ -60,6 +60,7 @@ struct BrowserPortalTests {
                 #expect(try await f.scalar("SELECT COUNT(*) AS n FROM channel_numbers WHERE did_number = '+15550002222'") == 1)
                 #expect(try await browser.run("return document.querySelectorAll('svg.stats').length;") == .int(2))
                 try await BrowserFixture.expectNoConsoleErrors(browser, "/portal/channels")
+                try await browser.run("window.scrollTo(0, 0);")
                 try await browser.saveScreenshot(to: BrowserFixture.screenshotPath("portal-channels"))
 
                 // Queues: create with a member; a duplicate name is refused next to the name.
