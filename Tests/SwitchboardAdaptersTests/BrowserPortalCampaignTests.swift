@@ -7,8 +7,9 @@ import Testing
 
 /// The portal's Campaigns page in headless Chromium: the admin creates a campaign through the
 /// form, watches its progress bar fill while the fake provider receives the messages, reads every
-/// recipient's result (a failed one with its reason), retries and duplicates; and a bad field's
-/// error lands next to it. The campaign runner runs as in `switchboard serve`.
+/// recipient's result (a failed one with its reason), retries, duplicates and deletes; bad fields'
+/// errors land next to them; CSV import, file and WhatsApp template content fill the form. The
+/// campaign runner runs as in `switchboard serve`.
 @Suite("Browser: admin portal campaigns", .serialized, .enabled(if: Browser.isAvailable), .timeLimit(.minutes(3)))
 struct BrowserPortalCampaignTests {
     static let numbers = ["+12025550101", "+12025550102", "+12025550103", "+12025550104"]
@@ -108,6 +109,13 @@ struct BrowserPortalCampaignTests {
                 try await browser.click("#campaign-table tr.campaign [data-duplicate]")
                 try await browser.waitUntil("the copy listed") { try await browser.run("return document.querySelectorAll('#campaign-table tr.campaign').length;") == .int(2) }
                 #expect(try await f.scalar("SELECT COUNT(*) AS n FROM campaigns WHERE status = 'draft'") == 1)
+                // Delete (confirmed) removes the copy with its recipients.
+                try await browser.run("""
+                    window.confirm = function () { return true; };
+                    document.querySelector('#campaign-table tr.campaign[data-status=draft] [data-delete-campaign]').click();
+                    """)
+                try await browser.waitUntil("the copy deleted") { try await browser.run("return document.querySelectorAll('#campaign-table tr.campaign').length;") == .int(1) }
+                #expect(try await f.scalar("SELECT COUNT(*) AS n FROM campaigns") == 1)
                 try await BrowserFixture.expectNoConsoleErrors(browser, "/portal/campaigns (after retry and duplicate)")
 
                 // Phone width: nothing wider than the screen but the scrolling tables.
