@@ -1,13 +1,11 @@
 import Foundation
 import SwitchboardCore
-import SwitchboardTesting
+@testable import SwitchboardTesting
 import Testing
 
 /// The admin portal's pages in headless Chromium: forms post JSON through the portal bridge to
 /// the OpenAPI handlers, and their errors land next to the fields.
-// Disabled: the first run hung after the bad-field submit (the bridge answered; the wait did not
-// end within its 10 s deadline) and was not yet diagnosed. Enable once fixed.
-@Suite("Browser: admin portal", .serialized, .enabled(if: Browser.isAvailable), .disabled("hangs after the first form submit; under investigation"))
+@Suite("Browser: admin portal", .serialized, .enabled(if: Browser.isAvailable), .timeLimit(.minutes(3)))
 struct BrowserPortalTests {
     static func visible(_ browser: Browser, _ css: String) async throws -> Bool {
         try await browser.run("var e = document.querySelector(arguments[0]); return !!e && e.offsetParent !== null;", [.string(css)]) == true
@@ -62,6 +60,7 @@ struct BrowserPortalTests {
                 #expect(try await f.scalar("SELECT COUNT(*) AS n FROM channel_numbers WHERE did_number = '+15550002222'") == 1)
                 #expect(try await browser.run("return document.querySelectorAll('svg.stats').length;") == .int(2))
                 try await BrowserFixture.expectNoConsoleErrors(browser, "/portal/channels")
+                try await browser.run("window.scrollTo(0, 0);")
                 try await browser.saveScreenshot(to: BrowserFixture.screenshotPath("portal-channels"))
 
                 // Queues: create with a member; a duplicate name is refused next to the name.
@@ -90,6 +89,18 @@ struct BrowserPortalTests {
                 try await BrowserFixture.expectNoConsoleErrors(browser, "/portal/channels (phone)")
             }
         }
+    }
+
+    /// A WebDriver call chromedriver holds back (it serialises a session's commands behind a pending
+    /// navigation) ends with its wait's deadline instead of stalling the test.
+    @Test func aCallThatNeverAnswersEndsWithItsDeadline() async throws {
+        let start = ContinuousClock.now
+        let answer = try await BrowserWait.within(.milliseconds(300)) {
+            try await Task.sleep(for: .seconds(60))
+            return true
+        }
+        #expect(answer == nil)
+        #expect(ContinuousClock.now - start < .seconds(10))
     }
 
     @Test func directoryCSVImportReportsEachRejectedLine() async throws {

@@ -16,6 +16,9 @@ public final class Browser: BrowserSession {
     }
 
     public static let chromium = "/usr/bin/chromium"
+    /// chromedriver's page-load and script timeouts; no WebDriver call waits longer (plus a margin).
+    static let commandTimeoutMS = 20_000
+    static var commandTimeout: Duration { .milliseconds(commandTimeoutMS) }
     public static let chromedriver = "/usr/bin/chromedriver"
 
     let base: String
@@ -63,6 +66,11 @@ public final class Browser: BrowserSession {
             }
             let capabilities: JSONValue = ["capabilities": ["alwaysMatch": [
                 "browserName": "chrome", "goog:chromeOptions": .object(options), "goog:loggingPrefs": ["browser": "ALL"],
+                // chromedriver runs one command per session at a time and, before most commands, waits
+                // for any navigation it thinks is pending — by default up to 300 s. Bounded here so a
+                // stuck navigation fails the command instead of stalling every later one.
+                "timeouts": ["implicit": 0, "pageLoad": .integer(Self.commandTimeoutMS), "script": .integer(Self.commandTimeoutMS)],
+                "unhandledPromptBehavior": "dismiss and notify",
             ]]]
             let answer = try await driver.request(.POST, "/session", capabilities)
             guard let id = answer["value"]?["sessionId"]?.stringValue else { throw TestFailure("no WebDriver session: \(answer.serialized())") }
@@ -84,12 +92,31 @@ public final class Browser: BrowserSession {
         await stopDriver()
     }
 
-    /// chromedriver does not stop on SIGTERM: kill it and wait (without blocking a thread) until it is gone.
+    /// chromedriver does not stop on SIGTERM — it inherits the signal mask of the thread that spawned
+    /// it, and the test runner's threads block SIGTERM (`SigBlk` in `/proc/<pid>/status`) — so a
+    /// `terminate()` followed by a blocking `waitUntilExit()` never returns and takes one of the few
+    /// cooperative threads with it (the portal suite's "hang"). Kill it and wait without blocking a
+    /// thread. Its Chromium goes too: a SIGKILLed chromedriver cannot close it, and when the session
+    /// could not be deleted the browser would outlive the test, holding connections to the hub.
     private func stopDriver() async {
         guard process.isRunning else { return }
+        let browsers = Self.children(of: process.processIdentifier)
         kill(process.processIdentifier, SIGKILL)
+        for pid in browsers { kill(pid, SIGKILL) }
         let deadline = ContinuousClock.now + .seconds(5)
         while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+    }
+
+    /// The processes whose parent is `pid` (from `/proc/<pid>/stat`; none where there is no `/proc`).
+    static func children(of pid: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> Int32? in
+            guard let child = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")") else { return nil }
+            // After "pid (comm)": state, then the parent's pid.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid ? child : nil
+        }
     }
 
     public func resize(_ size: Size) async throws {
@@ -208,8 +235,12 @@ public final class Browser: BrowserSession {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body.serialized()))
         }
-        let response = try await http.execute(request, timeout: .seconds(60))
-        let bytes = try await response.body.collect(upTo: 64 << 20)
+        let limit = Self.commandTimeout + .seconds(10)
+        let bytes = try await BrowserWait.within(limit) { [http, request] in
+            let response = try await http.execute(request, timeout: .seconds(limit.components.seconds))
+            return try await response.body.collect(upTo: 64 << 20)
+        }
+        guard let bytes else { throw TestFailure("WebDriver \(method) \(path) did not answer within \(limit)") }
         return (try? JSONDecoder().decode(JSONValue.self, from: Data(bytes.readableBytesView))) ?? .null
     }
 

@@ -81,6 +81,9 @@
     }
   };
 
+  /* For page scripts (portal-campaigns.js): their own body builders and the same error display. */
+  Object.assign(window.SwitchboardPortal, { builders: builders, showErrors: showErrors, clearErrors: clearErrors });
+
   function clearErrors(form) {
     all(form, '.field-error').forEach(function (e) { e.remove(); });
     all(form, '[aria-invalid]').forEach(function (e) { e.removeAttribute('aria-invalid'); e.removeAttribute('aria-describedby'); });

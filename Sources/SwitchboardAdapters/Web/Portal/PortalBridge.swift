@@ -21,6 +21,8 @@ struct PortalBridge {
         PortalAPIClients(database: hub.database, clock: hub.clock).addRoutes(to: group)
         ChatLogController(hub).addRoutes(to: group)
         PortalEmail(email: hub.email).addRoutes(to: group)
+        CampaignController(database: hub.database, clock: hub.clock, runner: hub.campaigns, files: hub.files, templates: hub.templates).addRoutes(to: group)
+        TemplateController(templates: hub.templates).addRoutes(to: group)
     }
 }
 

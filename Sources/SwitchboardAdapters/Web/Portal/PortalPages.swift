@@ -30,6 +30,11 @@ struct PortalPages: Sendable {
             values["organizations"] = try await rows("SELECT id, name FROM organizations ORDER BY id", ["id", "name"])
             values["phonebooks"] = try await rows("SELECT id, name FROM phonebooks ORDER BY id", ["id", "name"])
             values["contacts"] = try await rows("SELECT id, first_name, last_name, company FROM company_contacts ORDER BY id LIMIT 500", ["id", "first_name", "last_name", "company"])
+        case "campaigns":
+            try await PortalCampaignList(database: database).fill(into: &values)
+            values["extensions"] = try await extensions()
+            values["queues"] = try await rows("SELECT id, name FROM message_queues ORDER BY id", ["id", "name"])
+            values["phonebooks"] = try await rows("SELECT id, name FROM phonebooks ORDER BY id", ["id", "name"])
         case "api":
             values["clients"] = try await rows("SELECT client_id FROM api_clients ORDER BY id", ["client_id"])
             values["eventKinds"] = EventKind.allCases.map { ["value": $0.rawValue, "label": "\($0)"] as [String: Any] }
