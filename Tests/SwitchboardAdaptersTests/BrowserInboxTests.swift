@@ -3,98 +3,100 @@ import SwitchboardCore
 import SwitchboardTesting
 import Testing
 
-/// The agent inbox and the admin portal in headless Chromium.
-@Suite("Browser: inbox and portal", .serialized, .enabled(if: Browser.isAvailable))
-struct BrowserInboxTests {
-    @Test func inboundSMSAppearsLiveAndTheAgentPicksUpAndReplies() async throws {
-        try await BrowserFixture.with { f in
-            try await BrowserFixture.withBrowser { browser in
-                try await f.signInAgent(browser)
-                try await f.inbound("Is my order shipped?")
-                // No reload: the agent socket brings the new queue session.
-                try await browser.waitForText("Is my order shipped?", in: "#session-list")
-                try await browser.click("#session-list .session")
-                try await browser.waitForText("Is my order shipped?", in: "#messages")
-                try await browser.click("#act-pickup")
-                try await browser.waitForText("picked up the session", in: "#messages")
-                #expect(try await f.scalar("SELECT owner_extension_id AS n FROM sessions") == f.extensionID)
-                try await browser.type("#reply", "Yes, it left today 📦")
-                try await browser.click("#send")
-                try await browser.waitUntil("the provider received the reply") {
-                    f.fake.sent.all.contains { $0.text == "Yes, it left today 📦" && $0.to == BrowserFixture.customer }
-                }
-                try await browser.waitForText("Sent", in: "#messages .msg.out")
-                try await browser.saveScreenshot(to: BrowserFixture.screenshotPath("inbox"))
-                try await BrowserFixture.expectNoConsoleErrors(browser, "/inbox")
+extension BrowserSuites {
+    /// The agent inbox and the admin portal in headless Chromium.
+    @Suite("Browser: inbox and portal", .serialized, .enabled(if: Browser.isAvailable))
+    struct BrowserInboxTests {
+        @Test func inboundSMSAppearsLiveAndTheAgentPicksUpAndReplies() async throws {
+            try await BrowserFixture.with { f in
+                try await BrowserFixture.withBrowser { browser in
+                    try await f.signInAgent(browser)
+                    try await f.inbound("Is my order shipped?")
+                    // No reload: the agent socket brings the new queue session.
+                    try await browser.waitForText("Is my order shipped?", in: "#session-list")
+                    try await browser.click("#session-list .session")
+                    try await browser.waitForText("Is my order shipped?", in: "#messages")
+                    try await browser.click("#act-pickup")
+                    try await browser.waitForText("picked up the session", in: "#messages")
+                    #expect(try await f.scalar("SELECT owner_extension_id AS n FROM sessions") == f.extensionID)
+                    try await browser.type("#reply", "Yes, it left today 📦")
+                    try await browser.click("#send")
+                    try await browser.waitUntil("the provider received the reply") {
+                        f.fake.sent.all.contains { $0.text == "Yes, it left today 📦" && $0.to == BrowserFixture.customer }
+                    }
+                    try await browser.waitForText("Sent", in: "#messages .msg.out")
+                    try await browser.saveScreenshot(to: BrowserFixture.screenshotPath("inbox"))
+                    try await BrowserFixture.expectNoConsoleErrors(browser, "/inbox")
 
-                // Phone width: the list and the conversation take turns.
-                try await browser.resize(.phone)
-                try await browser.click("#back")
-                try await browser.waitUntil("the session list at phone width") {
-                    try await browser.run("return document.querySelector('.sessions').offsetWidth > 0 && document.querySelector('.chat').offsetWidth === 0;") == true
+                    // Phone width: the list and the conversation take turns.
+                    try await browser.resize(.phone)
+                    try await browser.click("#back")
+                    try await browser.waitUntil("the session list at phone width") {
+                        try await browser.run("return document.querySelector('.sessions').offsetWidth > 0 && document.querySelector('.chat').offsetWidth === 0;") == true
+                    }
+                    try await BrowserFixture.expectNoConsoleErrors(browser, "/inbox (phone)")
                 }
-                try await BrowserFixture.expectNoConsoleErrors(browser, "/inbox (phone)")
             }
         }
-    }
 
-    /// Seed 003: "To add the customer to an existing contact, click Add to Existing Contact and edit
-    /// the contact's information as needed."
-    @Test func theAgentAddsTheCustomerToAnExistingContact() async throws {
-        try await BrowserFixture.with { f in
-            let created = try await f.api.post("company_contact/create", token: f.token, [
-                "first_name": "Grace", "last_name": "Hopper", "company": "Navy", "business_number": "+15550009999",
-            ])
-            let contactID = try #require(created.int("id"), "\(created.text)")
-            try await BrowserFixture.withBrowser { browser in
-                try await f.signInAgent(browser)
-                try await f.inbound("Please call me back")
-                try await browser.waitForText("Please call me back", in: "#session-list")
-                try await browser.click("#session-list .session")
-                try await browser.waitForText("Please call me back", in: "#messages")
-                try await browser.click("#act-contact")
-                try await browser.click("#contact-mode-existing")
-                try await browser.type("#contact-search", "hopp")
-                try await browser.waitForText("Grace Hopper", in: "#contact-pick")
-                try await browser.run("var s = document.querySelector('#contact-pick'); s.value = s.options[0].value; s.dispatchEvent(new Event('change'));")
-                #expect(try await browser.run("return document.querySelector('#contact-company').value;") == "Navy")
-                try await browser.run("document.querySelector('#contact-email').value = 'grace@example.com';")
-                try await browser.click("#contact-form button[value=ok]")
-                try await browser.waitUntil("the dialog closes") { try await browser.run("return document.querySelector('#dlg-contact').open;") == false }
-                let contact = try await f.api.get("company_contact/get", token: f.token, ["id": String(contactID)])
-                #expect(contact.json["data"]?["mobile_number"] == .string(BrowserFixture.customer), "\(contact.text)")
-                #expect(contact.json["data"]?["business_number"] == "+15550009999")
-                #expect(contact.json["data"]?["email"] == "grace@example.com")
-                #expect(try await f.scalar("SELECT COUNT(*) AS n FROM company_contacts") == 1)
-                try await BrowserFixture.expectNoConsoleErrors(browser, "/inbox (add to contact)")
+        /// Seed 003: "To add the customer to an existing contact, click Add to Existing Contact and edit
+        /// the contact's information as needed."
+        @Test func theAgentAddsTheCustomerToAnExistingContact() async throws {
+            try await BrowserFixture.with { f in
+                let created = try await f.api.post("company_contact/create", token: f.token, [
+                    "first_name": "Grace", "last_name": "Hopper", "company": "Navy", "business_number": "+15550009999",
+                ])
+                let contactID = try #require(created.int("id"), "\(created.text)")
+                try await BrowserFixture.withBrowser { browser in
+                    try await f.signInAgent(browser)
+                    try await f.inbound("Please call me back")
+                    try await browser.waitForText("Please call me back", in: "#session-list")
+                    try await browser.click("#session-list .session")
+                    try await browser.waitForText("Please call me back", in: "#messages")
+                    try await browser.click("#act-contact")
+                    try await browser.click("#contact-mode-existing")
+                    try await browser.type("#contact-search", "hopp")
+                    try await browser.waitForText("Grace Hopper", in: "#contact-pick")
+                    try await browser.run("var s = document.querySelector('#contact-pick'); s.value = s.options[0].value; s.dispatchEvent(new Event('change'));")
+                    #expect(try await browser.run("return document.querySelector('#contact-company').value;") == "Navy")
+                    try await browser.run("document.querySelector('#contact-email').value = 'grace@example.com';")
+                    try await browser.click("#contact-form button[value=ok]")
+                    try await browser.waitUntil("the dialog closes") { try await browser.run("return document.querySelector('#dlg-contact').open;") == false }
+                    let contact = try await f.api.get("company_contact/get", token: f.token, ["id": String(contactID)])
+                    #expect(contact.json["data"]?["mobile_number"] == .string(BrowserFixture.customer), "\(contact.text)")
+                    #expect(contact.json["data"]?["business_number"] == "+15550009999")
+                    #expect(contact.json["data"]?["email"] == "grace@example.com")
+                    #expect(try await f.scalar("SELECT COUNT(*) AS n FROM company_contacts") == 1)
+                    try await BrowserFixture.expectNoConsoleErrors(browser, "/inbox (add to contact)")
+                }
             }
         }
-    }
 
-    @Test func keyboardOnlySignInToTheInboxAndThePortal() async throws {
-        try await BrowserFixture.with { f in
-            try await BrowserFixture.withBrowser { browser in
-                // Inbox: the extension field has focus; Tab to the password, Enter submits.
-                try await browser.open(f.base + "/inbox")
-                try await browser.waitUntil("focus on the extension field") { try await browser.run("return document.activeElement.id;") == "ext" }
-                try await browser.keys("1001" + Browser.Key.tab)
-                try await browser.keys(BrowserFixture.password + Browser.Key.enter)
-                try await browser.waitForText("Live", in: "#conn")
-                #expect(try await browser.text("#me").contains("1001"))
-                try await BrowserFixture.expectNoConsoleErrors(browser, "/inbox")
+        @Test func keyboardOnlySignInToTheInboxAndThePortal() async throws {
+            try await BrowserFixture.with { f in
+                try await BrowserFixture.withBrowser { browser in
+                    // Inbox: the extension field has focus; Tab to the password, Enter submits.
+                    try await browser.open(f.base + "/inbox")
+                    try await browser.waitUntil("focus on the extension field") { try await browser.run("return document.activeElement.id;") == "ext" }
+                    try await browser.keys("1001" + Browser.Key.tab)
+                    try await browser.keys(BrowserFixture.password + Browser.Key.enter)
+                    try await browser.waitForText("Live", in: "#conn")
+                    #expect(try await browser.text("#me").contains("1001"))
+                    try await BrowserFixture.expectNoConsoleErrors(browser, "/inbox")
 
-                // Portal: a wrong password is refused, the right one opens Channels.
-                try await browser.open(f.base + "/")
-                try await browser.waitUntil("focus on the password") { try await browser.run("return document.activeElement.id;") == "password" }
-                try await browser.keys("wrong" + Browser.Key.enter)
-                try await browser.waitForText("The password is incorrect.")
-                try await browser.keys(TestHub.adminPassword + Browser.Key.enter)
-                try await browser.waitForText("General SMS Channel", in: "main")
-                #expect(try await browser.text("main .badge").isEmpty == false)
-                try await browser.saveScreenshot(to: BrowserFixture.screenshotPath("portal"))
-                try await browser.click("a[href='/portal/queues']")
-                try await browser.waitForText("Support", in: "main")
-                try await BrowserFixture.expectNoConsoleErrors(browser, "/portal")
+                    // Portal: a wrong password is refused, the right one opens Channels.
+                    try await browser.open(f.base + "/")
+                    try await browser.waitUntil("focus on the password") { try await browser.run("return document.activeElement.id;") == "password" }
+                    try await browser.keys("wrong" + Browser.Key.enter)
+                    try await browser.waitForText("The password is incorrect.")
+                    try await browser.keys(TestHub.adminPassword + Browser.Key.enter)
+                    try await browser.waitForText("General SMS Channel", in: "main")
+                    #expect(try await browser.text("main .badge").isEmpty == false)
+                    try await browser.saveScreenshot(to: BrowserFixture.screenshotPath("portal"))
+                    try await browser.click("a[href='/portal/queues']")
+                    try await browser.waitForText("Support", in: "main")
+                    try await BrowserFixture.expectNoConsoleErrors(browser, "/portal")
+                }
             }
         }
     }
