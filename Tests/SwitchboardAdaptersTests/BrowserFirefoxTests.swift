@@ -86,6 +86,12 @@ extension BrowserSuites {
                     try await browser.run("var s = document.querySelector('#sms-channel'); s.value = 'twilio'; s.dispatchEvent(new Event('change'));")
                     #expect(try await browser.run("var e = document.querySelector('#sms-twilio-account_sid'); return !!e && e.offsetParent !== null;") == true)
                     try await Self.expectNoConsoleErrors(browser, "/portal/channels")
+                // Every other portal page loads and runs its script without an error.
+                for (page, heading) in [("campaigns", "Campaigns"), ("chat-logs", "Chat logs"), ("email", "Email"), ("directory", "Directory")] {
+                    try await browser.open(f.base + "/portal/" + page)
+                    try await browser.waitForText(heading, in: "main h1")
+                    try await Self.expectNoConsoleErrors(browser, "/portal/" + page)
+                }
                     // The harness does see console errors (so the checks above can fail).
                     try await browser.run("console.error('probe ' + 42);")
                     let seen = Mutex<[String]>([])

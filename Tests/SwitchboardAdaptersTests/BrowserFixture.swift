@@ -82,6 +82,13 @@ struct BrowserFixture: Sendable {
         try await browser.waitForText("Live", in: "#conn")
     }
 
+    /// Signs the admin in to the portal at `base` and waits for the first page.
+    static func signInAdmin(_ browser: some BrowserSession, base: String) async throws {
+        try await browser.open(base + "/")
+        try await browser.type("#password", TestHub.adminPassword + Browser.Key.enter)
+        try await browser.waitForText("Channels", in: "main h1")
+    }
+
     /// Runs `body` with a Chromium at `size` (saving downloads into `downloads`), always quitting it.
     static func withBrowser<T: Sendable>(
         _ size: Browser.Size = .desktop, downloads: String? = nil, _ body: (Browser) async throws -> T

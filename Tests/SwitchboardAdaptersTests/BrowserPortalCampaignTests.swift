@@ -198,6 +198,30 @@ extension BrowserSuites {
             }
         }
 
+        /// Channels page: a WhatsApp channel's templates with a preview; Refresh fetches what the
+        /// WhatsApp Business Account has now.
+        @Test func aWhatsAppChannelsTemplatesArePreviewedAndRefreshedOnTheChannelsPage() async throws {
+            try await MetaChannelFixture.whatsApp(.sqlite) { m in
+                try await m.hub.withLiveServer { server in
+                    try await BrowserFixture.withBrowser { browser in
+                        let base = "http://127.0.0.1:\(server.port)"
+                        try await BrowserFixture.signInAdmin(browser, base: base)
+                        try await browser.click("#channel-table [data-templates]")
+                        try await browser.waitForText("0 approved template(s)", in: "#tpl-status")
+                        // The template is approved on the business account after the last sync: Refresh brings it.
+                        m.fake.templates.append(FakeGraphAPI.seedTemplate)
+                        try await browser.click("#tpl-refresh")
+                        try await browser.waitForText("1 approved template(s)", in: "#tpl-status")
+                        #expect(try await browser.text("#tpl-select").contains("discount_campaign (en, Marketing)"))
+                        try await browser.waitForText("As a valued {{customertier}} member", in: "#tpl-preview")
+                        #expect(try await browser.text("#tpl-preview").contains("[Image]"))
+                        #expect(try await browser.text("#tpl-preview").contains("[Redeem Offer] [Visit website] [Contact us]"))
+                        try await BrowserFixture.expectNoConsoleErrors(browser, "/portal/channels (templates)")
+                    }
+                }
+            }
+        }
+
         @Test func theWhatsAppTemplatePickerFillsVariablesWithAPreviewAndSavesADraft() async throws {
             try await MetaChannelFixture.whatsApp(.sqlite) { m in
                 m.fake.templates.append(FakeGraphAPI.seedTemplate)
@@ -206,9 +230,7 @@ extension BrowserSuites {
                 try await m.hub.withLiveServer { server in
                     try await BrowserFixture.withBrowser { browser in
                         let base = "http://127.0.0.1:\(server.port)"
-                        try await browser.open(base + "/")
-                        try await browser.type("#password", TestHub.adminPassword + Browser.Key.enter)
-                        try await browser.waitForText("Channels", in: "main h1")
+                        try await BrowserFixture.signInAdmin(browser, base: base)
                         try await browser.open(base + "/portal/campaigns")
                         // A WhatsApp channel sends templates: the picker lists the synced one.
                         try await browser.waitUntil("the template listed") {

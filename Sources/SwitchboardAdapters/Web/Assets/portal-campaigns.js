@@ -118,7 +118,7 @@
     });
   });
   function chosenTemplate() { return templates[Number(templateSelect.value)] || null; }
-  function components(t) { try { return JSON.parse(t.components_data) || []; } catch (e) { return []; } }
+  var components = window.SwitchboardTemplates.components;
   function placeholders(s) {
     var found = [], re = /\{\{\s*([^}]+?)\s*\}\}/g, m;
     while ((m = re.exec(s || ''))) { if (found.indexOf(m[1]) < 0) { found.push(m[1]); } }
@@ -170,19 +170,7 @@
   }
   templateSelect.addEventListener('change', renderVariables);
   function value(part, key) { var el = form.querySelector('[data-part="' + part + '"][data-key="' + key + '"]'); return el ? el.value : ''; }
-  function preview() {
-    var box = $('cp-preview'), t = chosenTemplate();
-    box.textContent = '';
-    if (!t) { box.textContent = 'Choose a template to see the message.'; return; }
-    components(t).forEach(function (c) {
-      var type = (c.type || '').toUpperCase(), p = document.createElement('p');
-      if (type === 'BUTTONS') { p.textContent = (c.buttons || []).map(function (b) { return '[' + b.text + ']'; }).join(' '); } else if (c.text) {
-        p.textContent = c.text.replace(/\{\{\s*([^}]+?)\s*\}\}/g, function (all, key) { return value(type, key) || '{{' + key + '}}'; });
-      } else if (c.format) { p.textContent = '[' + label(c.format.toLowerCase()) + ']'; }
-      if (type === 'HEADER') { p.className = 'strong'; } else if (type === 'FOOTER') { p.className = 'small muted'; }
-      box.appendChild(p);
-    });
-  }
+  function preview() { window.SwitchboardTemplates.render($('cp-preview'), chosenTemplate(), value); }
   /* msg_param as seed 002 shows it: template, language, parameter_format, components with parameters. */
   function msgParam() {
     var t = chosenTemplate();

@@ -47,7 +47,7 @@ struct PortalChannelList: Sendable {
                 "id": id, "name": try row.decode(column: "name", as: String.self), "type": provider.type.rawValue,
                 "provider": PortalPages.providerLabel(provider), "ok": status.hasSuffix("succ"),
                 "status": status.hasSuffix("succ") ? "Connected" : "Disconnected",
-                "numbers": byChannel[id] ?? [], "livechat": provider == .livechat,
+                "numbers": byChannel[id] ?? [], "livechat": provider == .livechat, "whatsapp": provider == .whatsapp,
             ]
             // Mustache treats an empty string as true: set optional texts only when there is one.
             let reason = try row.decode(column: "reason", as: String.self)
