@@ -82,6 +82,18 @@ struct BrowserFixture: Sendable {
         try await browser.waitForText("Live", in: "#conn")
     }
 
+    /// Fills the five body variables of seed 002's `discount_campaign` template (fields
+    /// `<prefix>-var-BODY-n` in `variables`) and waits for the preview to show them.
+    static func fillSeedTemplate(_ browser: Browser, variables: String, prefix: String, preview: String) async throws {
+        try await browser.waitUntil("five body variables") {
+            try await browser.run("return document.querySelectorAll(arguments[0] + ' [data-part=BODY]').length;", [.string(variables)]) == .int(5)
+        }
+        for (index, value) in ["VIP", "discount", "20% off", "July 31", "SmartMal"].enumerated() {
+            try await browser.type("#\(prefix)-var-BODY-\(index)", value)
+        }
+        try await browser.waitForText("As a valued VIP member", in: preview)
+    }
+
     /// Signs the admin in to the portal at `base` and waits for the first page.
     static func signInAdmin(_ browser: some BrowserSession, base: String) async throws {
         try await browser.open(base + "/")

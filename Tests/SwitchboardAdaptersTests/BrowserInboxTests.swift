@@ -72,6 +72,53 @@ extension BrowserSuites {
             }
         }
 
+        /// An agent answers a WhatsApp customer with an approved template: the picker lists the
+        /// channel's templates, one field per variable, a live preview, the header image uploaded;
+        /// the provider receives a template message with the values.
+        @Test func theAgentSendsAWhatsAppTemplateWithItsVariables() async throws {
+            try await MetaChannelFixture.whatsApp(.sqlite) { m in
+                m.fake.templates.append(FakeGraphAPI.seedTemplate)
+                _ = try await m.api.post("message_channel/whatsapp_template/refresh", token: m.token, ["omnichannel_id": .int(m.channelID)])
+                let password = try await m.api.post("extension/update", token: m.token, ["id": .int(m.extensionID), "user_password": .string(BrowserFixture.password)])
+                #expect(password.errcode == 0, "\(password.text)")
+                let inbound = MetaWebhooks.whatsAppText(id: "wamid.offer1", waID: MetaChannelFixture.waID, text: "Any offers for me?", phoneNumberID: m.fake.phoneNumberID)
+                #expect(try await m.deliver(inbound).status == .ok)
+                try await m.hub.withLiveServer { server in
+                    try await BrowserFixture.withBrowser { browser in
+                        try await browser.open("http://127.0.0.1:\(server.port)/inbox")
+                        try await browser.type("#ext", "5000")
+                        try await browser.type("#pw", BrowserFixture.password)
+                        try await browser.click("#signin")
+                        try await browser.waitForText("Live", in: "#conn")
+                        try await browser.waitForText("Any offers for me?", in: "#session-list")
+                        try await browser.click("#session-list .session")
+                        try await browser.waitForText("Any offers for me?", in: "#messages")
+                        if try await browser.run("return !document.querySelector('#act-pickup').hidden;") == true {
+                            try await browser.click("#act-pickup")
+                            try await browser.waitForText("picked up the session", in: "#messages")
+                        }
+                        try await browser.click("#template-open")
+                        try await BrowserFixture.fillSeedTemplate(browser, variables: "#template-variables", prefix: "it", preview: "#template-preview")
+                        try await browser.run("""
+                            var data = new DataTransfer(); data.items.add(new File(['png'], 'offer.png', { type: 'image/png' }));
+                            var input = document.querySelector('#it-media'); input.files = data.files; input.dispatchEvent(new Event('change'));
+                            """)
+                        try await browser.waitUntil("the header image uploaded") {
+                            try await browser.run("return !!document.querySelector('#it-media').getAttribute('data-file');") == true
+                        }
+                        try await browser.click("#template-form button[value=ok]")
+                        try await browser.waitUntil("the provider received the template") {
+                            m.fake.sent.all.contains { $0.body["type"] == "template" }
+                        }
+                        let sent = try #require(m.fake.sent.all.first { $0.body["type"] == "template" }?.body)
+                        #expect(sent["to"] == .string(MetaChannelFixture.waID) && sent["template"]?["name"] == "discount_campaign")
+                        #expect(sent.serialized().contains("VIP") && sent.serialized().contains("SmartMal"), "\(sent.serialized())")
+                        try await BrowserFixture.expectNoConsoleErrors(browser, "/inbox (WhatsApp template)")
+                    }
+                }
+            }
+        }
+
         @Test func keyboardOnlySignInToTheInboxAndThePortal() async throws {
             try await BrowserFixture.with { f in
                 try await BrowserFixture.withBrowser { browser in

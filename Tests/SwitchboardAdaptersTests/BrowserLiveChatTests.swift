@@ -73,6 +73,47 @@ extension BrowserSuites {
             }
         }
 
+        /// The portal edits a Live Chat channel's office hours and holidays; a day that ends before it
+        /// starts is shown next to that day and nothing is saved.
+        @Test func theAdminSetsOfficeHoursAndHolidaysInThePortal() async throws {
+            try await BrowserFixture.with { f in
+                let (page, channelID) = try await Self.site(f)
+                defer { Task { await page.stop() } }
+                try await BrowserFixture.withBrowser { browser in
+                    try await BrowserFixture.signInAdmin(browser, base: f.base)
+                    try await browser.click("[data-hours='\(channelID)']")
+                    try await browser.waitUntil("the office hours form") { try await browser.run("return !document.querySelector('#hours-box').hidden;") == true }
+                    try await browser.run("""
+                        function set(id, v) { var e = document.getElementById(id); if (e.type === 'checkbox') e.checked = v; else e.value = v; }
+                        set('hours-offset', '480'); set('hours-mon-open', true); set('hours-mon-start', '09:00'); set('hours-mon-end', '18:00');
+                        set('hours-tue-open', true); set('hours-tue-start', '18:00'); set('hours-tue-end', '09:00');
+                        set('hours-holidays', '2026-12-25');
+                        """)
+                    try await browser.click("#hours-form button[type=submit]")
+                    try await browser.waitForText("PARAMETER ERROR", in: "#hours-form .form-error")
+                    #expect(try await browser.run("return document.querySelector('#hours-tue-end').getAttribute('aria-invalid');") == "true")
+                    let before = try await f.api.get("message_channel/livechat_hours", token: f.token, ["id": String(channelID)])
+                    #expect(before.json["data"]?["hours"] == [], "\(before.text)")
+
+                    try await browser.run("document.getElementById('hours-tue-start').value = '10:00'; document.getElementById('hours-tue-end').value = '16:30';")
+                    try await browser.click("#hours-form button[type=submit]")
+                    try await browser.waitForText("Saved.", in: "#hours-form")
+                    let saved = try await f.api.get("message_channel/livechat_hours", token: f.token, ["id": String(channelID)])
+                    #expect(saved.json["data"] == [
+                        "utc_offset": 480, "holidays": ["2026-12-25"],
+                        "hours": [["day": "mon", "start": "09:00", "end": "18:00"], ["day": "tue", "start": "10:00", "end": "16:30"]],
+                    ], "\(saved.text)")
+                    // Opening the form again shows what is stored.
+                    try await browser.open(f.base + "/portal/channels")
+                    try await browser.click("[data-hours='\(channelID)']")
+                    try await browser.waitUntil("the stored hours") {
+                        try await browser.run("return document.getElementById('hours-offset').value + '|' + document.getElementById('hours-tue-end').value + '|' + document.getElementById('hours-wed-open').checked;") == "480|16:30|false"
+                    }
+                    try await BrowserFixture.expectNoConsoleErrors(browser, "/portal/channels (office hours)")
+                }
+            }
+        }
+
         @Test func theScriptOnAnotherOriginIsRefusedByTheServer() async throws {
             try await BrowserFixture.with { f in
                 let (page, _) = try await Self.site(f)

@@ -238,13 +238,7 @@ extension BrowserSuites {
                         }
                         #expect(try await browser.run("return document.querySelector('#cp-text').offsetParent === null && document.querySelector('#cp-template').offsetParent !== null;") == true)
                         try await browser.run("var s = document.querySelector('#cp-template'); s.value = '0'; s.dispatchEvent(new Event('change'));")
-                        try await browser.waitUntil("five body variables") {
-                            try await browser.run("return document.querySelectorAll('#cp-variables [data-part=BODY]').length;") == .int(5)
-                        }
-                        for (index, value) in ["VIP", "discount", "20% off", "July 31", "SmartMal"].enumerated() {
-                            try await browser.type("#cp-var-BODY-\(index)", value)
-                        }
-                        try await browser.waitForText("As a valued VIP member", in: "#cp-preview")
+                        try await BrowserFixture.fillSeedTemplate(browser, variables: "#cp-variables", prefix: "cp", preview: "#cp-preview")
                         #expect(try await browser.text("#cp-preview").contains("Thank you for choosing SmartMal!"))
                         // The header image goes up through message/batchupload.
                         try await browser.run("""

@@ -9,11 +9,14 @@ import SwitchboardCore
 /// - `GET /api/inbox/directory` — colleagues and queues to transfer to, numbers the agent may start sessions on;
 /// - `POST /api/inbox/upload?name=…` — a file (raw body, its `Content-Type`) stored for sending; answers File_Info;
 /// - `GET /api/inbox/contacts?search_value=&page=&page_size=` — company contacts, as `company_contact/search`
-///   answers (read only), for "Add to Existing Contact".
+///   answers (read only), for "Add to Existing Contact";
+/// - `GET /api/inbox/whatsapp_template?omnichannel_id=&page=&page_size=` — a channel's approved templates,
+///   as `message_channel/whatsapp_template` answers, for the template picker.
 struct InboxPage: Sendable {
     let auth: InboxAuth
     let database: Database
     let clock: any WallClock
+    let templates: TemplateStore
     let files: FileStore
     let web: WebResources
     /// Largest file an agent may attach.
@@ -41,6 +44,7 @@ struct InboxPage: Sendable {
             return JSONResponse.success()
         }
         group.get("directory") { _, _ in try await directory() }
+        group.get("whatsapp_template", use: TemplateController(templates: templates).list)
         group.get("contacts") { request, _ in
             try await CrudController(resource: CompanyContactResource(), database: database, clock: clock).list(request, searching: true)
         }

@@ -18,7 +18,7 @@ struct WebRoutes {
             pages: PortalPages(database: hub.database, clock: hub.clock, channels: channelContext)
         ).addRoutes(to: router)
         PortalBridge(hub: hub, sessions: adminSessions).addRoutes(to: router)
-        InboxPage(auth: inboxAuth, database: hub.database, clock: hub.clock, files: hub.files, web: web).addRoutes(to: router)
+        InboxPage(auth: inboxAuth, database: hub.database, clock: hub.clock, templates: hub.templates, files: hub.files, web: web).addRoutes(to: router)
         let dispatcher = hub.dispatcher
         LiveChatWidgetAPI(
             database: hub.database, clock: hub.clock, inbound: hub.inbound, files: hub.files, hub: hub.realtime.hub,

@@ -131,6 +131,7 @@
     show($("act-close"), !d.is_close);
     show($("act-transfer"), !d.is_close);
     $("reply").disabled = !!d.is_close; $("send").disabled = !!d.is_close;
+    show($("template-open"), d.channel_type === "whatsapp" && !d.is_close);
     $("reply").placeholder = d.is_close ? "The session is closed." : "Type a message";
     if (!$("details").hidden) renderDetails();
   }
@@ -249,6 +250,40 @@
     }
     act("message_session/add_contact", body).then(function (answer) {
       if (answer.errcode === 0) $("dlg-contact").close(); else fail("contact-error", answer);
+    });
+  });
+
+  // WhatsApp template: pick one of the channel's approved templates, fill its variables, preview, send.
+  var templateList = [];
+  var composer = window.SwitchboardTemplates.composer({
+    root: $("template-form"), variables: $("template-variables"), preview: $("template-preview"), prefix: "it",
+    upload: function (file) {
+      return fetch("/api/inbox/upload?name=" + encodeURIComponent(file.name), { method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": file.type || "application/octet-stream" }, body: file }).then(function (r) { return r.json(); })
+        .then(function (a) { return a.errcode === 0 ? a.file : Promise.reject(a.errmsg); });
+    },
+    onError: function (text) { fail("template-error", { errmsg: String(text) }); }
+  });
+  $("template-open").addEventListener("click", function () {
+    show($("template-error"), false);
+    call("GET", "whatsapp_template", undefined, { omnichannel_id: state.detail.channel_id, page: 1, page_size: 250 }).then(function (answer) {
+      templateList = answer.errcode === 0 ? answer.data : [];
+      var pick = $("template-pick"); pick.textContent = "";
+      templateList.forEach(function (t, i) { var o = el("option", "", t.name + " (" + t.language + ")"); o.value = String(i); pick.appendChild(o); });
+      composer.show(templateList[0] || null);
+      if (!templateList.length) fail("template-error", { errmsg: answer.errcode === 0 ? "This channel has no approved templates yet." : answer.errmsg });
+      $("dlg-template").showModal();
+    });
+  });
+  $("template-pick").addEventListener("change", function () { composer.show(templateList[Number($("template-pick").value)] || null); });
+  $("template-form").addEventListener("submit", function (event) {
+    if (event.submitter && event.submitter.value === "cancel") return;
+    event.preventDefault();
+    var param = composer.param();
+    if (!param) { fail("template-error", { errmsg: "Choose a template." }); return; }
+    call("POST", "message/send", { session_id: state.current, msg_kind: 1, whatsapp_msg_param: param }).then(function (answer) {
+      if (answer.errcode !== 0) { fail("template-error", answer); return; }
+      $("dlg-template").close(); scheduleRefresh();
     });
   });
 

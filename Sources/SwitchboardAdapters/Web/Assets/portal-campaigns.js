@@ -118,89 +118,15 @@
     });
   });
   function chosenTemplate() { return templates[Number(templateSelect.value)] || null; }
-  var components = window.SwitchboardTemplates.components;
-  function placeholders(s) {
-    var found = [], re = /\{\{\s*([^}]+?)\s*\}\}/g, m;
-    while ((m = re.exec(s || ''))) { if (found.indexOf(m[1]) < 0) { found.push(m[1]); } }
-    return found;
-  }
-  function field(id, text, attrs) {
-    var wrap = document.createElement('div'), l = document.createElement('label'), input = document.createElement('input');
-    wrap.className = 'field'; l.htmlFor = id; l.textContent = text; input.id = id;
-    Object.keys(attrs || {}).forEach(function (k) { input.setAttribute(k, attrs[k]); });
-    input.addEventListener('input', preview);
-    wrap.appendChild(l); wrap.appendChild(input);
-    return wrap;
-  }
-  function renderVariables() {
-    var box = $('cp-variables'), t = chosenTemplate();
-    box.textContent = '';
-    if (!t) { preview(); return; }
-    components(t).forEach(function (c) {
-      var type = (c.type || '').toUpperCase(), format = (c.format || 'TEXT').toUpperCase();
-      if (type === 'HEADER' && format === 'LOCATION') {
-        box.appendChild(field('cp-loc-url', 'Location: Google Maps URL (fills name and coordinates)', { 'data-loc': 'maps_url' }));
-        box.appendChild(field('cp-loc-name', 'Location name', { 'data-loc': 'name' }));
-        box.appendChild(field('cp-loc-address', 'Location address', { 'data-loc': 'address' }));
-      } else if (type === 'HEADER' && format !== 'TEXT') {
-        var media = field('cp-media', 'Header ' + format.toLowerCase() + ' file' + (format === 'IMAGE' ? ' (png, gif, jpg, jpeg, webp; up to 5 MB)' : ''), { type: 'file' });
-        media.querySelector('input').addEventListener('change', function (event) {
-          var file = event.target.files[0];
-          if (!file) { return; }
-          upload('message/batchupload', 'files', file).then(function (answer) {
-            if (answer.errcode !== 0) { alertBox(failed(answer)); return; }
-            media.querySelector('input').setAttribute('data-file', JSON.stringify(answer.list[0]));
-          });
-        });
-        box.appendChild(media);
-      } else if (type === 'HEADER' || type === 'BODY') {
-        placeholders(c.text).forEach(function (key, i) {
-          box.appendChild(field('cp-var-' + type + '-' + i, (type === 'HEADER' ? 'Header' : 'Body') + ' variable {{' + key + '}}', { 'data-part': type, 'data-key': key }));
-        });
-      } else if (type === 'BUTTONS') {
-        (c.buttons || []).forEach(function (b, i) {
-          var bt = (b.type || '').toUpperCase();
-          if ((bt === 'URL' && placeholders(b.url).length) || bt === 'COPY_CODE') {
-            box.appendChild(field('cp-btn-' + i, 'Button "' + (b.text || bt) + '" value', { 'data-button': String(i) }));
-          }
-        });
-      }
-    });
-    preview();
-  }
+  /* Variable fields, preview and msg_param: the shared composer (portal-templates.js). */
+  var composer = window.SwitchboardTemplates.composer({
+    root: form, variables: $('cp-variables'), preview: $('cp-preview'), prefix: 'cp',
+    upload: function (file) { return upload('message/batchupload', 'files', file).then(function (a) { return a.errcode === 0 ? a.list[0] : Promise.reject(failed(a)); }); },
+    onError: alertBox
+  });
+  function renderVariables() { composer.show(chosenTemplate()); }
   templateSelect.addEventListener('change', renderVariables);
-  function value(part, key) { var el = form.querySelector('[data-part="' + part + '"][data-key="' + key + '"]'); return el ? el.value : ''; }
-  function preview() { window.SwitchboardTemplates.render($('cp-preview'), chosenTemplate(), value); }
-  /* msg_param as seed 002 shows it: template, language, parameter_format, components with parameters. */
-  function msgParam() {
-    var t = chosenTemplate();
-    if (!t) { return ''; }
-    var named = t.parameter_format === 'NAMED', out = [];
-    components(t).forEach(function (c) {
-      var type = (c.type || '').toUpperCase(), format = (c.format || 'TEXT').toUpperCase();
-      if (type === 'HEADER' && format === 'LOCATION') {
-        var loc = {};
-        all(form, '[data-loc]').forEach(function (el) { if (el.value.trim()) { loc[el.getAttribute('data-loc')] = el.value.trim(); } });
-        out.push({ type: 'HEADER', parameters: [{ type: 'LOCATION', location: loc }] });
-      } else if (type === 'HEADER' && format !== 'TEXT') {
-        var file = $('cp-media') && $('cp-media').getAttribute('data-file');
-        out.push({ type: 'HEADER', parameters: file ? [{ type: format, file_list: [JSON.parse(file)] }] : [] });
-      } else if ((type === 'HEADER' || type === 'BODY') && placeholders(c.text).length) {
-        out.push({ type: type, parameters: placeholders(c.text).map(function (key) {
-          var p = { type: 'TEXT', text: value(type, key) };
-          if (named) { p.parameter_name = key; }
-          return p;
-        }) });
-      } else if (type === 'BUTTONS') {
-        out.push({ type: 'BUTTONS', parameters: (c.buttons || []).map(function (b, i) {
-          var el = form.querySelector('[data-button="' + i + '"]');
-          return { type: (b.type || '').toUpperCase(), text: el ? el.value : '' };
-        }) });
-      }
-    });
-    return JSON.stringify({ id: t.id, template_id: t.template_id, name: t.name, language: { code: t.language }, parameter_format: t.parameter_format, components: out });
-  }
-
+  function msgParam() { return composer.param(); }
   /* The create/update body; portal.js posts it and places errcode/invalid_param_list next to the fields. */
   portal.builders.campaign = function (f, editing) {
     var body = {
@@ -266,16 +192,7 @@
     if (index < 0) { return; }
     templateSelect.value = String(index);
     renderVariables();
-    (p.components || []).forEach(function (c) {
-      (c.parameters || []).forEach(function (param, i) {
-        var inputs = all(form, '[data-part="' + c.type + '"]'), el = param.parameter_name
-          ? form.querySelector('[data-part="' + c.type + '"][data-key="' + param.parameter_name + '"]') : inputs[i];
-        if (c.type === 'BUTTONS') { el = form.querySelector('[data-button="' + i + '"]'); }
-        if (el && param.text !== undefined) { el.value = param.text; }
-        if (param.location) { Object.keys(param.location).forEach(function (k) { var l = form.querySelector('[data-loc="' + k + '"]'); if (l) { l.value = param.location[k]; } }); }
-      });
-    });
-    preview();
+    composer.fill(p);
   }
   $('campaign-reset').addEventListener('click', function () { window.location.href = '/portal/campaigns'; });
 
@@ -369,6 +286,6 @@
   syncChannel(true);
   syncWhen();
   count();
-  preview();
+  composer.show(null);
   poll();
 })();

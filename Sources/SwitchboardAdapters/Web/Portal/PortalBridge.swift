@@ -19,6 +19,7 @@ struct PortalBridge {
         ChannelRoutes(database: hub.database, clock: hub.clock, secrets: hub.secrets, configuration: hub.configuration).addRoutes(to: group)
         hub.realtime.addRoutes(to: group)
         PortalAPIClients(database: hub.database, clock: hub.clock).addRoutes(to: group)
+        LiveChatHoursStore.addRoutes(to: group, database: hub.database, clock: hub.clock)
         ChatLogController(hub).addRoutes(to: group)
         PortalEmail(email: hub.email).addRoutes(to: group)
         CampaignController(database: hub.database, clock: hub.clock, runner: hub.campaigns, files: hub.files, templates: hub.templates).addRoutes(to: group)

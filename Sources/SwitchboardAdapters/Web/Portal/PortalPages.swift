@@ -19,6 +19,12 @@ struct PortalPages: Sendable {
             values["ranges"] = StatsRange.allCases.map { ["value": $0.rawValue, "label": $0.label, "selected": $0 == range] as [String: Any] }
             values["providers"] = ChannelProvider.creatable.filter { $0.type == .sms }.map(Self.provider)
             values["metaProviders"] = [ChannelProvider.whatsapp, .facebook].map(Self.provider)
+            values["weekdays"] = zip(["sun", "mon", "tue", "wed", "thu", "fri", "sat"],
+                                     ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]).map { ["key": $0.0, "label": $0.1] }
+            values["utcOffsets"] = stride(from: -12 * 60, through: 14 * 60, by: 30).map { minutes -> [String: Any] in
+                let sign = minutes < 0 ? "-" : "+", magnitude = abs(minutes)
+                return ["value": minutes, "label": String(format: "UTC%@%02d:%02d", sign, magnitude / 60, magnitude % 60)]
+            }
             fallthrough
         case "queues":
             values["queues"] = try await rows("SELECT id, name, assignment_mode, (SELECT COUNT(*) FROM message_queue_members m WHERE m.queue_id = q.id) AS members FROM message_queues q ORDER BY id", ["id", "name", "assignment_mode"], counts: ["members"])
