@@ -79,10 +79,15 @@ public final class HubProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    /// SIGTERM and wait.
-    public func stop() {
+    /// SIGTERM, then SIGKILL if the hub has not exited within `grace`. Waits without blocking a
+    /// thread: a child can inherit a signal mask that blocks SIGTERM (chromedriver did), and a
+    /// blocking `waitUntilExit()` then holds one of the two cooperative threads for good.
+    public func stop(grace: Duration = .seconds(10)) async {
         if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        let deadline = ContinuousClock.now + grace
+        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
     }
 
     /// Calls the hub over real HTTP.

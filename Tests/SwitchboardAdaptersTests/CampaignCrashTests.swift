@@ -141,7 +141,7 @@ struct CampaignCrashTests {
         #expect(uncertain.subtracting(inFlight).isSubset(of: unanswered), "uncertain for no reason: \(uncertain.subtracting(inFlight).subtracting(unanswered))")
         #expect(Set(sent).subtracting(succeeded).isSubset(of: uncertain))
 
-        restarted.stop()
+        await restarted.stop()
         await fake.stop()
         await storage.destroy()
     }

@@ -155,7 +155,7 @@ struct CrashRecoveryTests {
         #expect(twice.isSubset(of: Set(inFlight)), "only sends in flight at the kill may repeat: \(twice.subtracting(inFlight))")
         #expect(timesSent.values.allSatisfy { $0 <= 2 })
 
-        restarted.stop()
+        await restarted.stop()
         await fake.stop()
         await storage.destroy()
     }
