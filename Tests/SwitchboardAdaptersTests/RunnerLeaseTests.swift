@@ -18,6 +18,11 @@ struct RunnerLeaseTests {
         let b = RunnerLease(database: database, name: "campaign-runner", holder: "node-b", seconds: 10)
 
         #expect(try await a.acquire(now: 1000) == .taken(previous: nil))
+        // With most of its lease left the holder renews without a write: the row still ends at 1010.
+        #expect(try await a.acquire(now: 1002) == .renewed)
+        #expect(try await database.run { db in
+            try await db.raw("SELECT expires_at FROM runner_leases").first()?.decode(column: "expires_at", as: Int64.self)
+        } == 1010)
         #expect(try await b.acquire(now: 1005) == .busy)
         #expect(try await a.acquire(now: 1008) == .renewed)  // now lasts until 1018
         #expect(try await b.acquire(now: 1015) == .busy)

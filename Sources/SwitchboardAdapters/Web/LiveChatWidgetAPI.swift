@@ -115,7 +115,7 @@ struct LiveChatWidgetAPI: Sendable {
         let fields = form ? site.preChatFields : []
         let name = reader.string("name", required: fields.contains("name"), maxLength: 127, allowEmpty: !fields.contains("name")) ?? ""
         let email = reader.string("email", required: fields.contains("email"), maxLength: 255, allowEmpty: !fields.contains("email")) ?? ""
-        if !email.isEmpty && !Self.looksLikeEmail(email) { reader.fail("email", "invalid_format") }
+        if !email.isEmpty && !ExtensionFields.looksLikeEmail(email) { reader.fail("email", "invalid_format") }
         let phone = reader.string("phone", required: fields.contains("phone"), maxLength: 64, allowEmpty: !fields.contains("phone")) ?? ""
         let consent = reader.flag("consent") ?? false
         if site.flag("enable_data_privacy") && site.flag("require_explicit_consent") && !consent { reader.fail("consent", "required") }
@@ -125,11 +125,6 @@ struct LiveChatWidgetAPI: Sendable {
             try await LiveChatVisitor.register(db, site: site, name: name.trimmingSpaces, email: email, phone: phone, now: now)
         }
         return .success(["token": .string(registered.token), "visitor": .string(registered.visitor.id)])
-    }
-
-    static func looksLikeEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(" ")
     }
 
     func send(_ site: LiveChatSite, _ request: Request, _ body: JSONObject) async throws -> JSONResponse {

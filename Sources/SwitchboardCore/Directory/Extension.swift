@@ -52,7 +52,8 @@ public struct ExtensionFields: Sendable, Equatable {
         return fields
     }
 
-    static func looksLikeEmail(_ text: String) -> Bool {
+    /// A loose `local@domain.tld` check (one `@`, a dotted domain, no spaces).
+    public static func looksLikeEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(" ")
     }

@@ -23,6 +23,8 @@ final class FakeSMTPSession: ChannelInboundHandler {
     private var state = State.command
     private var secure: Bool
     private var user: String?
+    /// EHLO/HELO seen since the connection (or the TLS upgrade) began: real servers refuse mail commands before it.
+    private var greeted = false
     private var from: String?
     private var recipients: [String] = []
 
@@ -94,14 +96,22 @@ final class FakeSMTPSession: ChannelInboundHandler {
         let parts = line.split(separator: " ", maxSplits: 1)
         let verb = parts.first.map { $0.uppercased() } ?? ""
         let argument = parts.count > 1 ? String(parts[1]) : ""
+        if ["STARTTLS", "AUTH", "MAIL", "RCPT", "DATA"].contains(verb) && !greeted {
+            return send(context, "503 5.5.1 Error: send HELO/EHLO first")
+        }
+        // Like Postfix with smtpd_tls_auth_only: where STARTTLS is offered, AUTH only over TLS.
+        let authAllowed = !options.users.isEmpty && !options.mechanisms.isEmpty && (secure || !options.startTLS)
         switch verb {
         case "EHLO":
+            greeted = true
             var lines = ["250-fake.smtp.test greets \(argument)", "250-8BITMIME"]
-            if !options.users.isEmpty && !options.mechanisms.isEmpty { lines.append("250-AUTH " + options.mechanisms.joined(separator: " ")) }
+            if authAllowed { lines.append("250-AUTH " + options.mechanisms.joined(separator: " ")) }
             if options.startTLS && !secure { lines.append("250-STARTTLS") }
             lines.append("250 SIZE 10240000")
             send(context, lines.joined(separator: "\r\n"))
-        case "HELO": send(context, "250 fake.smtp.test")
+        case "HELO":
+            greeted = true
+            send(context, "250 fake.smtp.test")
         case "STARTTLS":
             guard options.startTLS, !secure, let tls else { return send(context, "502 5.5.1 STARTTLS not offered") }
             send(context, "220 2.0.0 Ready to start TLS")
@@ -109,10 +119,12 @@ final class FakeSMTPSession: ChannelInboundHandler {
             try? context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls), position: .first)
             secure = true
             user = nil
+            greeted = false  // RFC 3207: the client starts over with EHLO
         case "AUTH":
             let words = argument.split(separator: " ").map(String.init)
             let mechanism = words.first?.uppercased() ?? ""
-            guard !options.users.isEmpty, options.mechanisms.contains(mechanism) else { return send(context, "504 5.5.4 Unrecognized authentication type") }
+            if options.startTLS && !secure { return send(context, "538 5.7.11 Encryption required for requested authentication mechanism") }
+            guard authAllowed, options.mechanisms.contains(mechanism) else { return send(context, "504 5.5.4 Unrecognized authentication type") }
             if mechanism == "PLAIN" {
                 if words.count > 1 { plain(context, words[1]) } else { state = .authPlain; send(context, "334 ") }
             } else {

@@ -19,12 +19,8 @@ struct PortalPages: Sendable {
             values["ranges"] = StatsRange.allCases.map { ["value": $0.rawValue, "label": $0.label, "selected": $0 == range] as [String: Any] }
             values["providers"] = ChannelProvider.creatable.filter { $0.type == .sms }.map(Self.provider)
             values["metaProviders"] = [ChannelProvider.whatsapp, .facebook].map(Self.provider)
-            values["weekdays"] = zip(["sun", "mon", "tue", "wed", "thu", "fri", "sat"],
-                                     ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]).map { ["key": $0.0, "label": $0.1] }
-            values["utcOffsets"] = stride(from: -12 * 60, through: 14 * 60, by: 30).map { minutes -> [String: Any] in
-                let sign = minutes < 0 ? "-" : "+", magnitude = abs(minutes)
-                return ["value": minutes, "label": String(format: "UTC%@%02d:%02d", sign, magnitude / 60, magnitude % 60)]
-            }
+            values["weekdays"] = Self.weekdays
+            values["utcOffsets"] = Self.utcOffsets
             fallthrough
         case "queues":
             values["queues"] = try await rows("SELECT id, name, assignment_mode, (SELECT COUNT(*) FROM message_queue_members m WHERE m.queue_id = q.id) AS members FROM message_queues q ORDER BY id", ["id", "name", "assignment_mode"], counts: ["members"])
@@ -58,6 +54,16 @@ struct PortalPages: Sendable {
         default:
             values["placeholder"] = true
         }
+    }
+
+    /// The Live Chat office-hours form's rows, in `BusinessHours`' day names.
+    static let weekdays: [[String: String]] = zip(BusinessHours.weekdayNames,
+        ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]).map { ["key": $0.0, "label": $0.1] }
+
+    /// Time zones as `utc_offset` minutes, every half hour from UTC-12:00 to UTC+14:00.
+    static let utcOffsets: [[String: String]] = stride(from: -12 * 60, through: 14 * 60, by: 30).map { minutes in
+        let sign = minutes < 0 ? "-" : "+", magnitude = abs(minutes)
+        return ["value": String(minutes), "label": String(format: "UTC%@%02d:%02d", sign, magnitude / 60, magnitude % 60)]
     }
 
     static func provider(_ provider: ChannelProvider) -> [String: Any] {
