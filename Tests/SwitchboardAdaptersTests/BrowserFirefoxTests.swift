@@ -40,6 +40,10 @@ extension BrowserSuites {
                     try await Self.expectNoConsoleErrors(browser, "/inbox")
 
                     try await browser.resize(.phone)
+                    // Firefox answers setViewport before it lays the page out again: click Back once it shows.
+                    try await browser.waitUntil("the Back button at phone width") {
+                        try await browser.run("var b = document.querySelector('#back'); return !!b && b.offsetWidth > 0 && window.innerWidth < 500;") == true
+                    }
                     try await browser.click("#back")
                     try await browser.waitUntil("the session list at phone width") {
                         try await browser.run("return document.querySelector('.sessions').offsetWidth > 0 && document.querySelector('.chat').offsetWidth === 0;") == true
